@@ -1,0 +1,27 @@
+# tensordist: two commands for a new machine, `make demo` and `make test`.
+GO ?= go
+SHARED_GOLDEN ?= ../shared/golden
+
+.PHONY: test demo golden-sync vet bench fuzz
+
+# Every test of both modules (the golden conformance included), then go vet.
+test:
+	$(GO) test ./...
+	cd examples && $(GO) test ./...
+	$(GO) vet ./...
+	cd examples && $(GO) vet ./...
+
+# The main example: batched distributions, samples, log_prob and gradients.
+demo:
+	cd examples && $(GO) run ./demo
+
+# Re-copy the shared conformance cases into the committed testdata/golden.
+golden-sync:
+	cp $(SHARED_GOLDEN)/*.json $(SHARED_GOLDEN)/SCHEMA.md testdata/golden/
+
+# Benchmarks named like ../shared/bench/torch_bench.py's cells.
+bench:
+	$(GO) test ./bench/ -run '^$$' -bench . -benchmem
+
+fuzz:
+	$(GO) test ./distributions/ -run '^$$' -fuzz FuzzNormal -fuzztime 30s

@@ -1,0 +1,285 @@
+package distributions
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/seed39ad66a2/tensordist/enumerate"
+	"github.com/seed39ad66a2/tensordist/shape"
+	"github.com/seed39ad66a2/tensordist/tensor"
+)
+
+// Bernoulli is a batch of Bernoulli distributions over {0, 1}, given by the
+// probability p of 1 (probs) or its log-odds ℓ (logits); values and samples
+// are floats, as in torch. Each form is evaluated in its own terms, so that
+// probs of exactly 0 or 1 give exact results (torch clamps them):
+//
+//	probs:  log p(x) = x·log p + (1-x)·log(1-p)    ∂/∂p = x/p - (1-x)/(1-p)
+//	logits: log p(x) = x·ℓ - softplus(ℓ)           ∂/∂ℓ = x - σ(ℓ)
+//
+// with 0·log 0 = 0.
+type Bernoulli struct {
+	elementwise
+	logits bool // parameterised by logits rather than probs
+}
+
+// NewBernoulli returns the Bernoullis with probabilities probs of 1; when
+// validating, every probs lies in [0, 1].
+func NewBernoulli(probs *tensor.Dense, opts ...Option) (*Bernoulli, error) {
+	return newBernoulli(probs, false, opts)
+}
+
+// NewBernoulliLogits returns the Bernoullis with log-odds logits of 1; when
+// validating, no logit is NaN.
+func NewBernoulliLogits(logits *tensor.Dense, opts ...Option) (*Bernoulli, error) {
+	return newBernoulli(logits, true, opts)
+}
+
+func newBernoulli(param *tensor.Dense, logits bool, opts []Option) (*Bernoulli, error) {
+	cfg := newConfig(opts)
+	name, ok, rule, k32, k64 := "probs", isUnit, "in [0, 1]", bernoulliProbsKernel[float32], bernoulliProbsKernel[float64]
+	if logits {
+		name, ok, rule, k32, k64 = "logits", isReal, "real", bernoulliLogitsKernel[float32], bernoulliLogitsKernel[float64]
+	}
+	e, err := newElementwise("bernoulli", []string{name}, []*tensor.Dense{param}, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.validate {
+		if err := check("bernoulli", name, rule, param, ErrParam, ok); err != nil {
+			return nil, err
+		}
+	}
+	e.k32, e.k64 = k32, k64
+	e.support, e.rule = isBoolean, "0 or 1"
+	return &Bernoulli{elementwise: e, logits: logits}, nil
+}
+
+// Probs returns the probabilities of 1 (computed from the logits if those
+// were given).
+func (d *Bernoulli) Probs() *tensor.Dense {
+	if !d.logits {
+		return d.params[0]
+	}
+	return d.stat(func(p []float64) float64 { return tensor.Sigmoid(p[0]) })
+}
+
+// Logits returns the log-odds of 1 (computed from probs if those were
+// given; ±Inf at probs 1 and 0).
+func (d *Bernoulli) Logits() *tensor.Dense {
+	if d.logits {
+		return d.params[0]
+	}
+	return d.stat(func(p []float64) float64 { return math.Log(p[0]) - math.Log1p(-p[0]) })
+}
+
+// prob returns p from the parameter value v.
+func (d *Bernoulli) prob(v float64) float64 {
+	if d.logits {
+		return tensor.Sigmoid(v)
+	}
+	return v
+}
+
+// bernoulliProbsKernel is the probs form's one numerical path; operands
+// (out, x, probs).
+func bernoulliProbsKernel[T tensor.Float](a *kargs[T]) {
+	x, pr := a.in[0], a.in[1]
+	for r := range a.p.RunsIn(a.lo, a.hi) {
+		o, ox, op, sx, sp := r.Off[0], r.Off[1], r.Off[2], r.Step[1], r.Step[2]
+		for i := range r.N {
+			xv, p := float64(x[ox+i*sx]), float64(pr[op+i*sp])
+			lp := tensor.XLogY(xv, p) + tensor.XLog1pY(1-xv, -p)
+			if a.out != nil {
+				a.out[o+i] = T(lp)
+			}
+			if a.grad == nil {
+				continue
+			}
+			w := a.weight(o + i)
+			a.sum += w * lp
+			if g := a.grad[0]; g != nil {
+				g[ox+i*sx] += w * (math.Log(p) - math.Log1p(-p))
+			}
+			if g := a.grad[1]; g != nil {
+				var dp float64
+				if xv != 0 {
+					dp += xv / p
+				}
+				if xv != 1 {
+					dp -= (1 - xv) / (1 - p)
+				}
+				g[op+i*sp] += w * dp
+			}
+		}
+	}
+}
+
+// bernoulliLogitsKernel is the logits form's one numerical path; operands
+// (out, x, logits).
+func bernoulliLogitsKernel[T tensor.Float](a *kargs[T]) {
+	x, lg := a.in[0], a.in[1]
+	for r := range a.p.RunsIn(a.lo, a.hi) {
+		o, ox, ol, sx, sl := r.Off[0], r.Off[1], r.Off[2], r.Step[1], r.Step[2]
+		for i := range r.N {
+			xv, l := float64(x[ox+i*sx]), float64(lg[ol+i*sl])
+			lp := xv*l - tensor.Softplus(l)
+			if l == math.Inf(1) || l == math.Inf(-1) { // x·ℓ - softplus(ℓ) is ∞-∞ at the favoured value
+				lp = bernoulliAtInf(xv, l)
+			}
+			if a.out != nil {
+				a.out[o+i] = T(lp)
+			}
+			if a.grad == nil {
+				continue
+			}
+			w := a.weight(o + i)
+			a.sum += w * lp
+			if g := a.grad[0]; g != nil {
+				g[ox+i*sx] += w * l
+			}
+			if g := a.grad[1]; g != nil {
+				g[ol+i*sl] += w * (xv - tensor.Sigmoid(l))
+			}
+		}
+	}
+}
+
+// bernoulliAtInf is log p(x) for logits ±Inf, that is probs 1 or 0.
+func bernoulliAtInf(x, l float64) float64 {
+	p := 0.0
+	if l > 0 {
+		p = 1
+	}
+	return tensor.XLogY(x, p) + tensor.XLog1pY(1-x, -p)
+}
+
+// Sample draws sampleShape+BatchShape() values, 1 with probability p.
+func (d *Bernoulli) Sample(src rand.Source, sampleShape ...int) (*tensor.Dense, error) {
+	if d.dtype == tensor.Float32 {
+		return bernoulliDraw[float32](d, src, sampleShape)
+	}
+	return bernoulliDraw[float64](d, src, sampleShape)
+}
+
+func bernoulliDraw[T tensor.Float](d *Bernoulli, src rand.Source, sampleShape []int) (*tensor.Dense, error) {
+	return draw(&d.elementwise, src, sampleShape, func(r *rand.Rand, run shape.Run, dst []T, in [][]T) {
+		par := in[0]
+		for i := range run.N {
+			var v T
+			if r.Float64() < d.prob(float64(par[run.Off[1]+i*run.Step[1]])) {
+				v = 1
+			}
+			dst[run.Off[0]+i] = v
+		}
+	})
+}
+
+// EnumerateSupport returns the values 0 and 1 along dim 0, shaped
+// (2,) + (1,)*len(batch), or (2,) + batch when expand is true.
+func (d *Bernoulli) EnumerateSupport(expand bool) (*enumerate.Support, error) {
+	shp := make([]int, 1+len(d.batch))
+	shp[0] = 2
+	for i := range d.batch {
+		shp[i+1] = 1
+		if expand {
+			shp[i+1] = d.batch[i]
+		}
+	}
+	n := shape.Size(shp) / 2
+	var values *tensor.Dense
+	if d.dtype == tensor.Float32 {
+		values = enumerated[float32](shp, n)
+	} else {
+		values = enumerated[float64](shp, n)
+	}
+	return enumerate.New(values, d), nil
+}
+
+// enumerated returns n zeros then n ones, shaped shp.
+func enumerated[T tensor.Float](shp []int, n int) *tensor.Dense {
+	res, data := tensor.Alloc[T](shp)
+	for i := n; i < 2*n; i++ {
+		data[i] = 1
+	}
+	return res
+}
+
+// Mean is p.
+func (d *Bernoulli) Mean() *tensor.Dense {
+	return d.stat(func(p []float64) float64 { return d.prob(p[0]) })
+}
+
+// Variance is p(1-p) (σ(ℓ)σ(-ℓ) from logits).
+func (d *Bernoulli) Variance() *tensor.Dense {
+	return d.stat(func(p []float64) float64 { return d.variance(p[0]) })
+}
+
+func (d *Bernoulli) variance(v float64) float64 {
+	if d.logits {
+		return tensor.Sigmoid(v) * tensor.Sigmoid(-v)
+	}
+	return v * (1 - v)
+}
+
+// StdDev is √(p(1-p)).
+func (d *Bernoulli) StdDev() *tensor.Dense {
+	return d.stat(func(p []float64) float64 { return math.Sqrt(d.variance(p[0])) })
+}
+
+// Mode is 1 where p > ½, 0 where p < ½ and NaN at p = ½ (torch's
+// convention: no unique mode).
+func (d *Bernoulli) Mode() *tensor.Dense {
+	return d.stat(func(p []float64) float64 {
+		switch q := d.prob(p[0]); {
+		case q > 0.5:
+			return 1
+		case q < 0.5:
+			return 0
+		}
+		return math.NaN()
+	})
+}
+
+// Entropy is -p·log p - (1-p)·log(1-p), exactly 0 at p = 0 and 1; from
+// logits, log1p(e^-|ℓ|) + |ℓ|σ(-|ℓ|), which does not cancel.
+func (d *Bernoulli) Entropy() *tensor.Dense {
+	return d.stat(func(p []float64) float64 {
+		if d.logits {
+			a := math.Abs(p[0])
+			if math.IsInf(a, 1) {
+				return 0
+			}
+			return math.Log1p(math.Exp(-a)) + a*tensor.Sigmoid(-a)
+		}
+		return -tensor.XLogY(p[0], p[0]) - tensor.XLog1pY(1-p[0], -p[0])
+	})
+}
+
+func (d *Bernoulli) String() string {
+	return fmt.Sprintf("Bernoulli(batch_shape=%s)", shape.Format(d.batch))
+}
+
+func init() {
+	Register("Bernoulli", func(s *Spec, opts ...Option) (Distribution, error) {
+		if err := s.Known("probs", "logits"); err != nil {
+			return nil, err
+		}
+		probs, okP, err := s.Tensor("probs")
+		if err != nil {
+			return nil, err
+		}
+		logits, okL, err := s.Tensor("logits")
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case okP == okL:
+			return nil, fmt.Errorf("bernoulli: give exactly one of probs and logits: %w", ErrParam)
+		case okP:
+			return NewBernoulli(probs, opts...)
+		}
+		return NewBernoulliLogits(logits, opts...)
+	})
+}

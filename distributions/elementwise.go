@@ -1,0 +1,253 @@
+package distributions
+
+import (
+	"fmt"
+
+	gt "gorgonia.org/tensor"
+
+	"github.com/seed39ad66a2/tensordist/shape"
+	"github.com/seed39ad66a2/tensordist/tensor"
+)
+
+// kernel is a family's one numerical path: it walks output elements
+// [lo, hi) of a plan whose operands are (out, x, params...), writes log p
+// into out when out is non-nil, and, when grad is non-nil, accumulates
+// w·∂log p/∂in[k] into each non-nil grad[k] (in in[k]'s own shape) and
+// Σ w·log p into sum. Families compute and accumulate in float64 whatever T
+// is, so that float32 gradients of broadcast parameters do not drift.
+type kernel[T tensor.Float] func(a *kargs[T])
+
+type kargs[T tensor.Float] struct {
+	p      *shape.Plan
+	lo, hi int
+	out    []T         // log p, output-shaped; nil when not wanted
+	w      []T         // upstream weights, output-shaped; nil means 1
+	in     [][]T       // x, then the parameters
+	grad   [][]float64 // accumulators, one per in (nil entries are skipped)
+	sum    float64
+}
+
+// weight is the upstream weight of output element i.
+func (a *kargs[T]) weight(i int) float64 {
+	if a.w == nil {
+		return 1
+	}
+	return float64(a.w[i])
+}
+
+// elementwise is the shared body of the scalar families whose log density is
+// a function of one value element and one element of each parameter.
+type elementwise struct {
+	family   string          // "normal", lower case, for messages
+	names    []string        // parameter names, torch's
+	params   []*tensor.Dense // in names' order
+	batch    []int
+	dtype    gt.Dtype
+	validate bool
+	k32      kernel[float32]
+	k64      kernel[float64]
+	support  func(float64) bool // nil: any real value
+	rule     string             // the support's rule, for messages
+}
+
+// newElementwise checks that the parameters share a floating dtype and
+// broadcast, and returns the body with their batch shape.
+func newElementwise(family string, names []string, params []*tensor.Dense, cfg config) (elementwise, error) {
+	e := elementwise{family: family, names: names, params: params, validate: cfg.validate}
+	shapes := make([][]int, len(params))
+	for i, p := range params {
+		if p == nil {
+			return e, fmt.Errorf("%s: %s is nil: %w", family, names[i], ErrParam)
+		}
+		if i == 0 {
+			e.dtype = p.Dtype()
+		}
+		if !tensor.IsFloat(p.Dtype()) || p.Dtype() != e.dtype {
+			return e, fmt.Errorf("%s: %s has dtype %v, want float64 or float32 shared by every parameter: %w", family, names[i], p.Dtype(), ErrDType)
+		}
+		shapes[i] = tensor.ShapeOf(p)
+	}
+	batch, err := shape.Broadcast(shapes...)
+	if err != nil {
+		return e, fmt.Errorf("%s: %s: %w", family, joinNames(names), err)
+	}
+	e.batch = batch
+	return e, nil
+}
+
+func joinNames(names []string) string {
+	switch len(names) {
+	case 1:
+		return names[0]
+	case 2:
+		return names[0] + " and " + names[1]
+	}
+	s := ""
+	for i, n := range names {
+		if i > 0 {
+			s += ", "
+		}
+		if i == len(names)-1 {
+			s += "and "
+		}
+		s += n
+	}
+	return s
+}
+
+// BatchShape is the broadcast shape of the parameters.
+func (e *elementwise) BatchShape() []int { return shape.Clone(e.batch) }
+
+// EventShape is () for a scalar family.
+func (e *elementwise) EventShape() []int { return []int{} }
+
+// Dtype is the parameters' dtype, which values and results share.
+func (e *elementwise) Dtype() gt.Dtype { return e.dtype }
+
+// Validating reports whether parameters were and values are validated.
+func (e *elementwise) Validating() bool { return e.validate }
+
+// prepare checks x against the distribution (dtype, shape, and the support
+// when validating) and returns LogProb's shape.
+func (e *elementwise) prepare(x Value) ([]int, error) {
+	if x == nil {
+		return nil, fmt.Errorf("%s: nil value: %w", e.family, ErrShape)
+	}
+	if x.Dtype() != e.dtype {
+		return nil, fmt.Errorf("%s: value has dtype %v, distribution %v: %w", e.family, x.Dtype(), e.dtype, ErrDType)
+	}
+	out, err := shape.CheckValue(tensor.ShapeOf(x), e.batch, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", e.family, err)
+	}
+	if e.validate && e.support != nil {
+		if err := check(e.family, "value", e.rule, x, ErrSupport, e.support); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// operands returns the data of x and the parameters and the plan from them
+// to the output shape out.
+func operands[T tensor.Float](e *elementwise, x Value, out []int) ([][]T, *shape.Plan, error) {
+	in := make([][]T, 1+len(e.params))
+	shapes := make([][]int, len(in))
+	var err error
+	if in[0], err = tensor.Floats[T](x); err != nil {
+		return nil, nil, err
+	}
+	shapes[0] = tensor.ShapeOf(x)
+	for i, p := range e.params {
+		if in[i+1], err = tensor.Floats[T](p); err != nil {
+			return nil, nil, err
+		}
+		shapes[i+1] = tensor.ShapeOf(p)
+	}
+	p, err := shape.NewPlan(out, shapes...)
+	return in, p, err
+}
+
+// LogProb returns log p(x), shaped broadcast(x.Shape(), BatchShape()).
+func (e *elementwise) LogProb(x Value) (*tensor.Dense, error) {
+	out, err := e.prepare(x)
+	if err != nil {
+		return nil, err
+	}
+	if e.dtype == tensor.Float32 {
+		res, dst := tensor.Alloc[float32](out)
+		return res, logProbInto(e, e.k32, dst, x, out)
+	}
+	res, dst := tensor.Alloc[float64](out)
+	return res, logProbInto(e, e.k64, dst, x, out)
+}
+
+// LogProbInto writes log p(x) into dst, which must have LogProb's shape and
+// the distribution's dtype.
+func (e *elementwise) LogProbInto(dst *tensor.Dense, x Value) error {
+	out, err := e.prepare(x)
+	if err != nil {
+		return err
+	}
+	if dst == nil || !shape.Equal(tensor.ShapeOf(dst), out) || dst.Dtype() != e.dtype {
+		return fmt.Errorf("%s: LogProbInto needs a %v array of shape %s: %w", e.family, e.dtype, shape.Format(out), ErrShape)
+	}
+	if e.dtype == tensor.Float32 {
+		d, _ := tensor.Floats[float32](dst)
+		return logProbInto(e, e.k32, d, x, out)
+	}
+	d, _ := tensor.Floats[float64](dst)
+	return logProbInto(e, e.k64, d, x, out)
+}
+
+func logProbInto[T tensor.Float](e *elementwise, k kernel[T], dst []T, x Value, out []int) error {
+	in, p, err := operands[T](e, x, out)
+	if err != nil {
+		return fmt.Errorf("%s: %w", e.family, err)
+	}
+	tensor.ForBlocks(p.Size(), func(_, lo, hi int) {
+		k(&kargs[T]{p: p, lo: lo, hi: hi, out: dst, in: in})
+	})
+	return nil
+}
+
+// LogProbGrad returns sum(log_prob(x)) with its gradient with respect to x
+// and to every parameter, each summed back to its own shape.
+func (e *elementwise) LogProbGrad(x Value) (*Gradient, error) { return e.LogProbVJP(x, nil) }
+
+// LogProbVJP is LogProbGrad with each element of log_prob weighted by
+// upstream, which must broadcast to LogProb's shape (nil means ones).
+func (e *elementwise) LogProbVJP(x, upstream Value) (*Gradient, error) {
+	out, err := e.prepare(x)
+	if err != nil {
+		return nil, err
+	}
+	if e.dtype == tensor.Float32 {
+		return logProbVJP(e, e.k32, x, upstream, out)
+	}
+	return logProbVJP(e, e.k64, x, upstream, out)
+}
+
+func logProbVJP[T tensor.Float](e *elementwise, k kernel[T], x, upstream Value, out []int) (*Gradient, error) {
+	in, p, err := operands[T](e, x, out)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", e.family, err)
+	}
+	a := kargs[T]{p: p, lo: 0, hi: p.Size(), in: in, grad: make([][]float64, len(in))}
+	if upstream != nil {
+		if upstream.Dtype() != e.dtype {
+			return nil, fmt.Errorf("%s: upstream has dtype %v, distribution %v: %w", e.family, upstream.Dtype(), e.dtype, ErrDType)
+		}
+		w, err := tensor.BroadcastTo[T](upstream, out)
+		if err != nil {
+			return nil, fmt.Errorf("%s: upstream: %w", e.family, err)
+		}
+		a.w, _ = tensor.Floats[T](w)
+	}
+	g := &Gradient{Params: make(map[string]*tensor.Dense, len(e.params))}
+	for i := range in {
+		var v Value = x
+		if i > 0 {
+			v = e.params[i-1]
+		}
+		a.grad[i] = make([]float64, shape.Size(tensor.ShapeOf(v)))
+	}
+	k(&a)
+	g.LogProb = a.sum
+	for i, acc := range a.grad {
+		var v Value = x
+		if i > 0 {
+			v = e.params[i-1]
+		}
+		d, data := tensor.Alloc[T](tensor.ShapeOf(v))
+		for j, s := range acc {
+			data[j] = T(s)
+		}
+		if i == 0 {
+			g.Value = d
+		} else {
+			g.Params[e.names[i-1]] = d
+		}
+	}
+	return g, nil
+}

@@ -1,0 +1,120 @@
+package distributions
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/seed39ad66a2/tensordist/shape"
+	"github.com/seed39ad66a2/tensordist/tensor"
+)
+
+// paramData returns the parameters as []T with their shapes.
+func paramData[T tensor.Float](e *elementwise) ([][]T, [][]int) {
+	data, shapes := make([][]T, len(e.params)), make([][]int, len(e.params))
+	for i, p := range e.params {
+		data[i], _ = tensor.Floats[T](p) // dtypes were checked at construction
+		shapes[i] = tensor.ShapeOf(p)
+	}
+	return data, shapes
+}
+
+// stat returns f of the parameters at every batch element: the moments and
+// the entropy of scalar families. f gets the parameters in names' order.
+func (e *elementwise) stat(f func(p []float64) float64) *tensor.Dense {
+	if e.dtype == tensor.Float32 {
+		return stat[float32](e, f)
+	}
+	return stat[float64](e, f)
+}
+
+func stat[T tensor.Float](e *elementwise, f func(p []float64) float64) *tensor.Dense {
+	in, shapes := paramData[T](e)
+	p, _ := shape.NewPlan(e.batch, shapes...) // the batch is their broadcast
+	res, dst := tensor.Alloc[T](e.batch)
+	args := make([]float64, len(in))
+	for r := range p.Runs() {
+		for i := range r.N {
+			for k, d := range in {
+				args[k] = float64(d[r.Off[k+1]+i*r.Step[k+1]])
+			}
+			dst[r.Off[0]+i] = T(f(args))
+		}
+	}
+	return res
+}
+
+// pointwise returns f(x, parameters) shaped broadcast(x, BatchShape()): the
+// CDF and the ICDF of scalar families. The value is checked like LogProb's,
+// support included, unless checkSupport is false (ICDF's argument is a
+// probability).
+func (e *elementwise) pointwise(x Value, name string, inUnit bool, f func(x float64, p []float64) float64) (*tensor.Dense, error) {
+	if x == nil || x.Dtype() != e.dtype {
+		return nil, fmt.Errorf("%s: %s needs a %v value: %w", e.family, name, e.dtype, ErrDType)
+	}
+	out, err := shape.CheckValue(tensor.ShapeOf(x), e.batch, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", e.family, err)
+	}
+	if e.validate {
+		ok, rule := e.support, e.rule
+		if inUnit {
+			ok, rule = isUnit, "in [0, 1]"
+		}
+		if ok != nil {
+			if err := check(e.family, "value", rule, x, ErrSupport, ok); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if e.dtype == tensor.Float32 {
+		return pointwise[float32](e, x, out, f)
+	}
+	return pointwise[float64](e, x, out, f)
+}
+
+func pointwise[T tensor.Float](e *elementwise, x Value, out []int, f func(x float64, p []float64) float64) (*tensor.Dense, error) {
+	in, p, err := operands[T](e, x, out)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", e.family, err)
+	}
+	res, dst := tensor.Alloc[T](out)
+	args := make([]float64, len(in)-1)
+	for r := range p.Runs() {
+		for i := range r.N {
+			for k := range args {
+				args[k] = float64(in[k+1][r.Off[k+2]+i*r.Step[k+2]])
+			}
+			dst[r.Off[0]+i] = T(f(float64(in[0][r.Off[1]+i*r.Step[1]]), args))
+		}
+	}
+	return res, nil
+}
+
+// draw returns a new array of shape sampleShape + BatchShape(), filled block
+// by block: fn gets the block's generator, a run of the plan whose operands
+// are (out, parameters...) and the parameters' data, and fills
+// dst[run.Off[0]:][:run.N]. The draws depend on src's state and the block
+// layout only, never on GOMAXPROCS.
+func draw[T tensor.Float](e *elementwise, src rand.Source, sampleShape []int, fn func(r *rand.Rand, run shape.Run, dst []T, in [][]T)) (*tensor.Dense, error) {
+	if err := shape.Check(sampleShape); err != nil {
+		return nil, fmt.Errorf("%s: sample shape: %w", e.family, err)
+	}
+	streams, err := tensor.NewStreams(src)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", e.family, err)
+	}
+	out := shape.Concat(sampleShape, e.batch)
+	in, shapes := paramData[T](e)
+	p, err := shape.NewPlan(out, shapes...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", e.family, err)
+	}
+	res, dst := tensor.Alloc[T](out)
+	tensor.ForBlocks(p.Size(), func(b, lo, hi int) {
+		r := streams.Block(b)
+		for run := range p.RunsIn(lo, hi) {
+			fn(r, run, dst, in)
+		}
+	})
+	return res, nil
+}

@@ -1,0 +1,162 @@
+package shape
+
+import (
+	"fmt"
+	"iter"
+)
+
+// A Plan walks the output index space of an element-wise operation whose
+// operands broadcast to the output, without materialising broadcast copies.
+//
+// Operand 0 is the output itself (contiguous, row-major); operands 1.. are
+// contiguous row-major arrays of their own shapes. Dimensions of size 1 are
+// dropped and neighbouring dimensions that every operand walks alike are
+// coalesced, so the innermost dimension is as long as possible: a kernel
+// sees the output as a sequence of Runs, each a contiguous stretch of the
+// output over which every operand either advances by one (Step 1) or stays
+// put (Step 0, a broadcast).
+type Plan struct {
+	out     []int
+	size    int
+	ops     int     // operand count, output included
+	dims    []int   // coalesced sizes, outermost first; never empty
+	strides [][]int // strides[d][k]: operand k's stride along coalesced dim d
+}
+
+// A Run is one contiguous stretch of N output elements. Off[k] is operand
+// k's offset at the start of the run and Step[k] (0 or 1) its stride within
+// it; Off[0] is the output's offset and Step[0] is 1.
+type Run struct {
+	Off, Step []int
+	N         int
+}
+
+// NewPlan returns the plan of an operation producing shape out from operands
+// of the given shapes, each of which must broadcast to out.
+func NewPlan(out []int, operands ...[]int) (*Plan, error) {
+	if err := Check(out); err != nil {
+		return nil, err
+	}
+	for _, s := range operands {
+		if !BroadcastsTo(s, out) {
+			return nil, fmt.Errorf("shape: cannot broadcast %s to %s: %w", Format(s), Format(out), ErrShape)
+		}
+	}
+	p := &Plan{out: Clone(out), size: Size(out), ops: len(operands) + 1}
+	all := append([][]int{out}, operands...)
+	// Row-major strides of each operand, right-aligned to out; 0 where broadcast.
+	full := make([][]int, len(out)) // full[d][k]
+	for d := range out {
+		full[d] = make([]int, p.ops)
+	}
+	for k, s := range all {
+		stride, off := 1, len(out)-len(s)
+		for i := len(s) - 1; i >= 0; i-- {
+			if s[i] != 1 {
+				full[off+i][k] = stride
+			}
+			stride *= s[i]
+		}
+	}
+	for d, n := range out {
+		if n == 1 {
+			continue
+		}
+		if last := len(p.dims) - 1; last >= 0 && coalesces(p.strides[last], full[d], n) {
+			p.dims[last] *= n
+			copy(p.strides[last], full[d])
+			continue
+		}
+		p.dims = append(p.dims, n)
+		p.strides = append(p.strides, full[d])
+	}
+	if len(p.dims) == 0 { // a scalar output, or one with a zero-size dim dropped below
+		p.dims, p.strides = []int{1}, [][]int{make([]int, p.ops)}
+	}
+	if p.size == 0 {
+		p.dims[len(p.dims)-1] = 0
+	}
+	return p, nil
+}
+
+// coalesces reports whether an outer dim with strides outer may merge with
+// the inner dim of size n and strides inner, for every operand.
+func coalesces(outer, inner []int, n int) bool {
+	for k := range outer {
+		if outer[k] != inner[k]*n {
+			return false
+		}
+	}
+	return true
+}
+
+// Size is the number of output elements.
+func (p *Plan) Size() int { return p.size }
+
+// Shape is the output shape.
+func (p *Plan) Shape() []int { return p.out }
+
+// Operands is the number of operands, the output included.
+func (p *Plan) Operands() int { return p.ops }
+
+// Inner is the length of the innermost coalesced dimension: every run is at
+// most this long.
+func (p *Plan) Inner() int { return p.dims[len(p.dims)-1] }
+
+// Runs yields the runs covering the whole output, in order.
+func (p *Plan) Runs() iter.Seq[Run] { return p.RunsIn(0, p.size) }
+
+// RunsIn yields, in order, the runs covering output elements [lo, hi), so
+// that disjoint ranges can be walked by different goroutines. The Run's
+// slices are reused between iterations.
+func (p *Plan) RunsIn(lo, hi int) iter.Seq[Run] {
+	return func(yield func(Run) bool) {
+		if lo >= hi {
+			return
+		}
+		nd := len(p.dims)
+		inner := p.dims[nd-1]
+		buf := make([]int, 2*p.ops+nd)
+		r := Run{Off: buf[:p.ops], Step: buf[p.ops : 2*p.ops]}
+		idx := buf[2*p.ops:] // odometer over the outer dims
+		copy(r.Step, p.strides[nd-1])
+		r.Step[0] = 1
+		outer, pos := lo/inner, lo%inner
+		for d := nd - 2; d >= 0; d-- {
+			idx[d] = outer % p.dims[d]
+			outer /= p.dims[d]
+		}
+		base := make([]int, p.ops) // offsets at the start of the current inner row
+		for k := range p.ops {
+			for d := range nd - 1 {
+				base[k] += idx[d] * p.strides[d][k]
+			}
+		}
+		for at := lo; at < hi; {
+			n := min(inner-pos, hi-at)
+			for k := range p.ops {
+				r.Off[k] = base[k] + pos*r.Step[k]
+			}
+			r.Off[0] = at
+			r.N = n
+			if !yield(r) {
+				return
+			}
+			at += n
+			pos = 0
+			for d := nd - 2; d >= 0; d-- { // advance the odometer
+				idx[d]++
+				for k := range p.ops {
+					base[k] += p.strides[d][k]
+				}
+				if idx[d] < p.dims[d] {
+					break
+				}
+				for k := range p.ops {
+					base[k] -= idx[d] * p.strides[d][k]
+				}
+				idx[d] = 0
+			}
+		}
+	}
+}
