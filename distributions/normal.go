@@ -56,14 +56,24 @@ func normalKernel[T tensor.Float](a *kargs[T]) {
 		o, ox, om, os := r.Off[0], r.Off[1], r.Off[2], r.Off[3]
 		sx, sm, ss := r.Step[1], r.Step[2], r.Step[3]
 		if a.grad == nil {
+			out := a.out[o : o+r.N]
+			if sx == 1 && sm == 1 && ss == 1 { // all contiguous: slices let the compiler drop bounds checks
+				xs, ms, ss := x[ox:ox+len(out)], mu[om:om+len(out)], sg[os:os+len(out)]
+				for i := range out {
+					s := float64(ss[i])
+					z := (float64(xs[i]) - float64(ms[i])) / s
+					out[i] = T(-z*z/2 - math.Log(s) - halfLog2Pi)
+				}
+				continue
+			}
 			logS := math.Log(float64(sg[os])) // hoisted: one log per run when σ is broadcast
-			for i := range r.N {
+			for i := range out {
 				s := float64(sg[os+i*ss])
 				if ss != 0 {
 					logS = math.Log(s)
 				}
 				z := (float64(x[ox+i*sx]) - float64(mu[om+i*sm])) / s
-				a.out[o+i] = T(-z*z/2 - logS - halfLog2Pi)
+				out[i] = T(-z*z/2 - logS - halfLog2Pi)
 			}
 			continue
 		}
@@ -77,14 +87,15 @@ func normalKernel[T tensor.Float](a *kargs[T]) {
 			}
 			w := a.weight(o + i)
 			a.sum += w * lp
+			wzs := w * z / s // ∂/∂μ; ∂/∂x is its negative
 			if gx != nil {
-				gx[ox+i*sx] -= w * z / s
+				gx[ox+i*sx] -= wzs
 			}
 			if gm != nil {
-				gm[om+i*sm] += w * z / s
+				gm[om+i*sm] += wzs
 			}
 			if gs != nil {
-				gs[os+i*ss] += w * (z*z - 1) / s
+				gs[os+i*ss] += wzs*z - w/s // w(z²-1)/σ
 			}
 		}
 	}
