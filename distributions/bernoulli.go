@@ -71,7 +71,7 @@ func (d *Bernoulli) Logits() *tensor.Dense {
 	if d.logits {
 		return d.params[0]
 	}
-	return d.stat(func(p []float64) float64 { return math.Log(p[0]) - math.Log1p(-p[0]) })
+	return d.stat(func(p []float64) float64 { return tensor.Log(p[0]) - math.Log1p(-p[0]) })
 }
 
 // prob returns p from the parameter value v.
@@ -100,7 +100,7 @@ func bernoulliProbsKernel[T tensor.Float](a *kargs[T]) {
 			w := a.weight(o + i)
 			a.sum += w * lp
 			if g := a.grad[0]; g != nil {
-				g[ox+i*sx] += w * (math.Log(p) - math.Log1p(-p))
+				g[ox+i*sx] += w * (tensor.Log(p) - math.Log1p(-p))
 			}
 			if g := a.grad[1]; g != nil {
 				var dp float64
@@ -124,7 +124,10 @@ func bernoulliLogitsKernel[T tensor.Float](a *kargs[T]) {
 		o, ox, ol, sx, sl := r.Off[0], r.Off[1], r.Off[2], r.Step[1], r.Step[2]
 		for i := range r.N {
 			xv, l := float64(x[ox+i*sx]), float64(lg[ol+i*sl])
-			lp := xv*l - tensor.Softplus(l)
+			// x·ℓ - softplus(ℓ) with softplus(ℓ) = max(ℓ, 0) + log1p(e^-|ℓ|):
+			// x·ℓ - max(ℓ, 0) is exact for x in {0, 1}, so log p keeps its
+			// relative precision near 0 (x = 1, ℓ ≫ 0), as torch's BCE does.
+			lp := xv*l - max(l, 0) - math.Log1p(math.Exp(-math.Abs(l)))
 			if l == math.Inf(1) || l == math.Inf(-1) { // x·ℓ - softplus(ℓ) is ∞-∞ at the favoured value
 				lp = bernoulliAtInf(xv, l)
 			}

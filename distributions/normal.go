@@ -2,7 +2,6 @@ package distributions
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 
 	"github.com/seed39ad66a2/tensordist/shape"
@@ -62,15 +61,15 @@ func normalKernel[T tensor.Float](a *kargs[T]) {
 				for i := range out {
 					s := float64(ss[i])
 					z := (float64(xs[i]) - float64(ms[i])) / s
-					out[i] = T(-z*z/2 - math.Log(s) - halfLog2Pi)
+					out[i] = T(-z*z/2 - tensor.Log(s) - halfLog2Pi)
 				}
 				continue
 			}
-			logS := math.Log(float64(sg[os])) // hoisted: one log per run when σ is broadcast
+			logS := tensor.Log(float64(sg[os])) // hoisted: one log per run when σ is broadcast
 			for i := range out {
 				s := float64(sg[os+i*ss])
 				if ss != 0 {
-					logS = math.Log(s)
+					logS = tensor.Log(s)
 				}
 				z := (float64(x[ox+i*sx]) - float64(mu[om+i*sm])) / s
 				out[i] = T(-z*z/2 - logS - halfLog2Pi)
@@ -81,7 +80,7 @@ func normalKernel[T tensor.Float](a *kargs[T]) {
 		for i := range r.N {
 			s := float64(sg[os+i*ss])
 			z := (float64(x[ox+i*sx]) - float64(mu[om+i*sm])) / s
-			lp := -z*z/2 - math.Log(s) - halfLog2Pi
+			lp := -z*z/2 - tensor.Log(s) - halfLog2Pi
 			if a.out != nil {
 				a.out[o+i] = T(lp)
 			}
@@ -141,7 +140,7 @@ func (d *Normal) Variance() *tensor.Dense {
 
 // Entropy is ½ + ½log(2π) + log σ.
 func (d *Normal) Entropy() *tensor.Dense {
-	return d.stat(func(p []float64) float64 { return 0.5 + halfLog2Pi + math.Log(p[1]) })
+	return d.stat(func(p []float64) float64 { return 0.5 + halfLog2Pi + tensor.Log(p[1]) })
 }
 
 // CDF is Φ((x-μ)/σ), accurate in both tails.

@@ -41,7 +41,7 @@ func SumRightmost[T Float](v Value, n int) (*Dense, error) {
 		return nil, err
 	}
 	if n == 0 {
-		if d, ok := v.(*Dense); ok {
+		if d, ok := v.(*Dense); ok && d.Dtype() == DtypeOf[T]() { // else Floats reports the dtype
 			return d, nil
 		}
 	}

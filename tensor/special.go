@@ -20,12 +20,12 @@ const (
 	twoOverSqPi = 1.1283791670955125738961589031215451716881012586580  // 2/√π
 )
 
-// logSub is math.Log, except that it is also correct for subnormal x: on
+// Log is math.Log, except that it is also correct for subnormal x: on
 // amd64 (Go 1.26) math.Log(5e-324) returns -709.09 instead of -744.44, as
 // the assembly (log_amd64.s) splits x into exponent and mantissa by bit
 // masking, which is wrong for subnormals. Scaling by 2^52 first makes x
 // normal.
-func logSub(x float64) float64 {
+func Log(x float64) float64 {
 	if x > 0 && x < 0x1p-1022 {
 		return math.Log(x*0x1p52) - 52*math.Ln2
 	}
@@ -267,7 +267,7 @@ func Ndtri(p float64) float64 {
 	// when t is subnormal: the step is that residual times the Mills
 	// ratio Φ(y)/φ(y) = exp(log Φ(y) + y²/2 + log √(2π)).
 	l := LogNdtr(y)
-	y -= (l - logSub(t)) * math.Exp(l+0.5*y*y+logSqrt2Pi)
+	y -= (l - Log(t)) * math.Exp(l+0.5*y*y+logSqrt2Pi)
 	if q > 0 {
 		return -y
 	}
@@ -297,7 +297,7 @@ func ppnd16Central(q float64) float64 {
 // E/F beyond. Wichura (1988), see ppnd16Central. Wichura states it for
 // t ≥ 1e-300; measured, it stays within 1e-15 down to t = 5e-324.
 func ppnd16Tail(t float64) float64 {
-	r := math.Sqrt(-logSub(t))
+	r := math.Sqrt(-Log(t))
 	if r <= 5 {
 		r -= 1.6
 		num := (((((((7.74545014278341407640e-4*r+2.27238449892691845833e-2)*r+
@@ -334,7 +334,7 @@ func XLogY(x, y float64) float64 {
 	if x == 0 && !math.IsNaN(y) {
 		return 0
 	}
-	return x * logSub(y)
+	return x * Log(y)
 }
 
 // XLog1pY returns x·log(1+y), computed with log1p and defined as 0 when
