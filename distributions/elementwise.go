@@ -110,7 +110,7 @@ func (e *elementwise) Validating() bool { return e.validate }
 // prepare checks x against the distribution (dtype, shape, and the support
 // when validating) and returns LogProb's shape.
 func (e *elementwise) prepare(x Value) ([]int, error) {
-	if x == nil {
+	if tensor.IsNil(x) {
 		return nil, fmt.Errorf("%s: nil value: %w", e.family, ErrShape)
 	}
 	if x.Dtype() != e.dtype {
@@ -214,7 +214,7 @@ func logProbVJP[T tensor.Float](e *elementwise, k kernel[T], x, upstream Value, 
 		return nil, fmt.Errorf("%s: %w", e.family, err)
 	}
 	a := kargs[T]{p: p, lo: 0, hi: p.Size(), in: in, grad: make([][]float64, len(in))}
-	if upstream != nil {
+	if !tensor.IsNil(upstream) {
 		if upstream.Dtype() != e.dtype {
 			return nil, fmt.Errorf("%s: upstream has dtype %v, distribution %v: %w", e.family, upstream.Dtype(), e.dtype, ErrDType)
 		}

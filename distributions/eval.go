@@ -48,7 +48,7 @@ func stat[T tensor.Float](e *elementwise, f func(p []float64) float64) *tensor.D
 // support included, unless checkSupport is false (ICDF's argument is a
 // probability).
 func (e *elementwise) pointwise(x Value, name string, inUnit bool, f func(x float64, p []float64) float64) (*tensor.Dense, error) {
-	if x == nil || x.Dtype() != e.dtype {
+	if tensor.IsNil(x) || x.Dtype() != e.dtype {
 		return nil, fmt.Errorf("%s: %s needs a %v value: %w", e.family, name, e.dtype, ErrDType)
 	}
 	out, err := shape.CheckValue(tensor.ShapeOf(x), e.batch, nil)

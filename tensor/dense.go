@@ -44,6 +44,16 @@ var (
 	Bool  = gt.Bool
 )
 
+// IsNil reports whether v is nil or a nil *Dense inside the interface,
+// which would panic on the first method call.
+func IsNil(v Value) bool {
+	if v == nil {
+		return true
+	}
+	d, ok := v.(*Dense)
+	return ok && d == nil
+}
+
 // New returns an array of the given shape over data, which it keeps (no
 // copy). len(data) must be the product of the shape; no shape is a scalar.
 func New[T Elem](data []T, shp ...int) (*Dense, error) {
@@ -120,7 +130,7 @@ func DtypeOf[T Float]() gt.Dtype {
 // shares v's memory unless v is a non-contiguous view, which it copies. It
 // fails when v's dtype is not T's.
 func Floats[T Float](v Value) ([]T, error) {
-	if v == nil {
+	if IsNil(v) {
 		return nil, fmt.Errorf("tensor: nil value")
 	}
 	if want := DtypeOf[T](); v.Dtype() != want {
@@ -144,6 +154,9 @@ func Floats[T Float](v Value) ([]T, error) {
 
 // Float64s returns v's elements widened to float64 (a copy for float32).
 func Float64s(v Value) ([]float64, error) {
+	if IsNil(v) {
+		return nil, fmt.Errorf("tensor: nil value")
+	}
 	switch v.Dtype() {
 	case gt.Float64:
 		return Floats[float64](v)
