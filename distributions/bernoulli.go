@@ -143,7 +143,7 @@ func bernoulliLogitsKernel[T tensor.Float](a *kargs[T]) {
 				g[ox+i*sx] += w * l
 			}
 			if g := a.grad[1]; g != nil {
-				g[ol+i*sl] += w * (xv - tensor.Sigmoid(l))
+				g[ol+i*sl] += w * (xv*tensor.Sigmoid(-l) - (1-xv)*tensor.Sigmoid(l)) // x - σ(ℓ), without cancelling
 			}
 		}
 	}
@@ -226,9 +226,16 @@ func (d *Bernoulli) variance(v float64) float64 {
 	return v * (1 - v)
 }
 
-// StdDev is √(p(1-p)).
+// StdDev is √(p(1-p)); from logits e^(-|ℓ|/2)/(1+e^-|ℓ|), which does not
+// underflow where the variance does (|ℓ| > 708).
 func (d *Bernoulli) StdDev() *tensor.Dense {
-	return d.stat(func(p []float64) float64 { return math.Sqrt(d.variance(p[0])) })
+	return d.stat(func(p []float64) float64 {
+		if d.logits {
+			e := math.Exp(-math.Abs(p[0]) / 2)
+			return e / (1 + e*e)
+		}
+		return math.Sqrt(d.variance(p[0]))
+	})
 }
 
 // Mode is 1 where p > ½, 0 where p < ½ and NaN at p = ½ (torch's
