@@ -210,13 +210,13 @@ func enumerated[T tensor.Float](shp []int, n int) *tensor.Dense {
 }
 
 // Mean is p.
-func (d *Bernoulli) Mean() *tensor.Dense {
-	return d.stat(func(p []float64) float64 { return d.prob(p[0]) })
+func (d *Bernoulli) Mean() (*tensor.Dense, error) {
+	return d.moment(func(p []float64) float64 { return d.prob(p[0]) })
 }
 
 // Variance is p(1-p) (σ(ℓ)σ(-ℓ) from logits).
-func (d *Bernoulli) Variance() *tensor.Dense {
-	return d.stat(func(p []float64) float64 { return d.variance(p[0]) })
+func (d *Bernoulli) Variance() (*tensor.Dense, error) {
+	return d.moment(func(p []float64) float64 { return d.variance(p[0]) })
 }
 
 func (d *Bernoulli) variance(v float64) float64 {
@@ -228,8 +228,8 @@ func (d *Bernoulli) variance(v float64) float64 {
 
 // StdDev is √(p(1-p)); from logits e^(-|ℓ|/2)/(1+e^-|ℓ|), which does not
 // underflow where the variance does (|ℓ| > 708).
-func (d *Bernoulli) StdDev() *tensor.Dense {
-	return d.stat(func(p []float64) float64 {
+func (d *Bernoulli) StdDev() (*tensor.Dense, error) {
+	return d.moment(func(p []float64) float64 {
 		if d.logits {
 			e := math.Exp(-math.Abs(p[0]) / 2)
 			return e / (1 + e*e)
@@ -240,8 +240,8 @@ func (d *Bernoulli) StdDev() *tensor.Dense {
 
 // Mode is 1 where p > ½, 0 where p < ½ and NaN at p = ½ (torch's
 // convention: no unique mode).
-func (d *Bernoulli) Mode() *tensor.Dense {
-	return d.stat(func(p []float64) float64 {
+func (d *Bernoulli) Mode() (*tensor.Dense, error) {
+	return d.moment(func(p []float64) float64 {
 		switch q := d.prob(p[0]); {
 		case q > 0.5:
 			return 1
@@ -254,8 +254,8 @@ func (d *Bernoulli) Mode() *tensor.Dense {
 
 // Entropy is -p·log p - (1-p)·log(1-p), exactly 0 at p = 0 and 1; from
 // logits, log1p(e^-|ℓ|) + |ℓ|σ(-|ℓ|), which does not cancel.
-func (d *Bernoulli) Entropy() *tensor.Dense {
-	return d.stat(func(p []float64) float64 {
+func (d *Bernoulli) Entropy() (*tensor.Dense, error) {
+	return d.moment(func(p []float64) float64 {
 		if d.logits {
 			a := math.Abs(p[0])
 			if math.IsInf(a, 1) {

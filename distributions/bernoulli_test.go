@@ -223,16 +223,16 @@ func TestBernoulliMoments(t *testing.T) {
 		got  *tensor.Dense
 		want []float64
 	}{
-		{"probs/mean", dp.Mean(), probs},
-		{"probs/variance", dp.Variance(), pVar},
-		{"probs/stddev", dp.StdDev(), pStd},
-		{"probs/mode", dp.Mode(), pMode},
-		{"probs/entropy", dp.Entropy(), pEnt},
+		{"probs/mean", must(dp.Mean()), probs},
+		{"probs/variance", must(dp.Variance()), pVar},
+		{"probs/stddev", must(dp.StdDev()), pStd},
+		{"probs/mode", must(dp.Mode()), pMode},
+		{"probs/entropy", must(dp.Entropy()), pEnt},
 		{"probs/probs", dp.Probs(), probs},
-		{"logits/mean", dl.Mean(), lMean},
-		{"logits/variance", dl.Variance(), lVar},
-		{"logits/mode", dl.Mode(), lMode},
-		{"logits/entropy", dl.Entropy(), lEnt},
+		{"logits/mean", must(dl.Mean()), lMean},
+		{"logits/variance", must(dl.Variance()), lVar},
+		{"logits/mode", must(dl.Mode()), lMode},
+		{"logits/entropy", must(dl.Entropy()), lEnt},
 		{"logits/probs", dl.Probs(), lMean},
 		{"logits/logits", dl.Logits(), logits},
 	}
@@ -243,10 +243,10 @@ func TestBernoulliMoments(t *testing.T) {
 		})
 	}
 	t.Run("exact zeros at p in {0, 1}", func(t *testing.T) {
-		e := data64(t, dp.Entropy())
+		e := data64(t, must(dp.Entropy()))
 		assert.Equal(t, 0.0, e[0])
 		assert.Equal(t, 0.0, e[len(e)-1])
-		le := data64(t, dl.Entropy())
+		le := data64(t, must(dl.Entropy()))
 		for i, l := range logits {
 			assert.False(t, math.IsNaN(le[i]) || le[i] < 0, "entropy at logit %v is %v", l, le[i])
 		}
@@ -254,7 +254,7 @@ func TestBernoulliMoments(t *testing.T) {
 	t.Run("logits/stddev", func(t *testing.T) {
 		// mpmath: e^(-|ℓ|/2)/(1+e^-|ℓ|), representable at ℓ = ±800 where the
 		// variance σ(ℓ)σ(-ℓ) underflows.
-		got := data64(t, dl.StdDev())
+		got := data64(t, must(dl.StdDev()))
 		close(t, []float64{1.9151695967140057e-174, 2.061153622438558e-09, 0.08153561596498891, 0.44340944198503696, 0.5,
 			0.44340944198503696, 0.08153561596498891, 2.061153622438558e-09, 1.9151695967140057e-174, 0, 0}, got, tol64, 0) // then ℓ = ±Inf
 		for _, v := range got {
@@ -272,7 +272,7 @@ func TestBernoulliMoments(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, []int{2, 3}, d.BatchShape())
 		assert.Equal(t, []int{}, d.EventShape())
-		for _, m := range []*tensor.Dense{d.Mean(), d.Variance(), d.StdDev(), d.Mode(), d.Entropy(), d.Logits()} {
+		for _, m := range []*tensor.Dense{must(d.Mean()), must(d.Variance()), must(d.StdDev()), must(d.Mode()), must(d.Entropy()), d.Logits()} {
 			assert.Equal(t, []int{2, 3}, shapeOf(m))
 		}
 		assert.Same(t, p, d.Probs())
@@ -534,10 +534,13 @@ func TestBernoulliFloat32(t *testing.T) {
 			require.Equal(t, shapeOf(b), shapeOf(a))
 			close(t, data64(t, b), data64(t, a), tol32, 0)
 			for name, m := range map[string]func(*distributions.Bernoulli) *tensor.Dense{
-				"mean": (*distributions.Bernoulli).Mean, "variance": (*distributions.Bernoulli).Variance,
-				"stddev": (*distributions.Bernoulli).StdDev, "mode": (*distributions.Bernoulli).Mode,
-				"entropy": (*distributions.Bernoulli).Entropy, "probs": (*distributions.Bernoulli).Probs,
-				"logits": (*distributions.Bernoulli).Logits,
+				"mean":     func(d *distributions.Bernoulli) *tensor.Dense { return must(d.Mean()) },
+				"variance": func(d *distributions.Bernoulli) *tensor.Dense { return must(d.Variance()) },
+				"stddev":   func(d *distributions.Bernoulli) *tensor.Dense { return must(d.StdDev()) },
+				"mode":     func(d *distributions.Bernoulli) *tensor.Dense { return must(d.Mode()) },
+				"entropy":  func(d *distributions.Bernoulli) *tensor.Dense { return must(d.Entropy()) },
+				"probs":    (*distributions.Bernoulli).Probs,
+				"logits":   (*distributions.Bernoulli).Logits,
 			} {
 				m32, m64 := m(d32), m(d64)
 				require.Equal(t, tensor.Float32, m32.Dtype(), name)
@@ -715,11 +718,11 @@ func FuzzBernoulli(f *testing.F) {
 			require.NoError(t, err)
 			_, err = u.LogProbGrad(f64(x))
 			require.NoError(t, err)
-			u.Mean()
-			u.Variance()
-			u.StdDev()
-			u.Mode()
-			u.Entropy()
+			must(u.Mean())
+			must(u.Variance())
+			must(u.StdDev())
+			must(u.Mode())
+			must(u.Entropy())
 			u.Logits()
 			_, err = u.Sample(rand.NewPCG(1, 2), 3)
 			require.NoError(t, err)
@@ -742,9 +745,9 @@ func FuzzBernoulli(f *testing.F) {
 				close(t, []float64{got}, []float64{g.LogProb}, 0, 0)
 			}
 			// the moments stay in range
-			m := data64(t, d.Mean())[0]
-			v := data64(t, d.Variance())[0]
-			e := data64(t, d.Entropy())[0]
+			m := data64(t, must(d.Mean()))[0]
+			v := data64(t, must(d.Variance()))[0]
+			e := data64(t, must(d.Entropy()))[0]
 			require.Equal(t, p, m)
 			require.True(t, v >= 0 && v <= 0.25, "variance %v", v)
 			require.True(t, e >= 0 && e <= math.Ln2*(1+1e-15), "entropy %v", e)
@@ -786,7 +789,7 @@ func FuzzBernoulli(f *testing.F) {
 			want = logSigmoid(-p)
 		}
 		close(t, []float64{want}, data64(t, lp), 1e-14, 0)
-		e := data64(t, dl.Entropy())[0]
+		e := data64(t, must(dl.Entropy()))[0]
 		require.True(t, e >= 0 && e <= math.Ln2*(1+1e-15), "entropy %v at logit %v", e, p)
 		g, err := dl.LogProbGrad(f64(x))
 		require.NoError(t, err)

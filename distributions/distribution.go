@@ -42,16 +42,19 @@ type LogProbIntoer interface {
 	LogProbInto(dst *tensor.Dense, x Value) error
 }
 
-// Moments, shaped BatchShape() + EventShape().
+// Moments, shaped BatchShape() + EventShape(). A wrapper (Independent,
+// Masked, Expanded) has the methods whatever its base, and returns an
+// ErrUnsupported error when the base lacks them, as torch raises
+// NotImplementedError.
 type (
-	Meaner    interface{ Mean() *tensor.Dense }
-	Variancer interface{ Variance() *tensor.Dense }
-	StdDever  interface{ StdDev() *tensor.Dense }
-	Moder     interface{ Mode() *tensor.Dense }
+	Meaner    interface{ Mean() (*tensor.Dense, error) }
+	Variancer interface{ Variance() (*tensor.Dense, error) }
+	StdDever  interface{ StdDev() (*tensor.Dense, error) }
+	Moder     interface{ Mode() (*tensor.Dense, error) }
 )
 
 // Entropier returns the entropy, shaped BatchShape().
-type Entropier interface{ Entropy() *tensor.Dense }
+type Entropier interface{ Entropy() (*tensor.Dense, error) }
 
 // CDFer is the cumulative distribution function.
 type CDFer interface {

@@ -27,6 +27,12 @@ func (e *elementwise) stat(f func(p []float64) float64) *tensor.Dense {
 	return stat[float64](e, f)
 }
 
+// moment is stat for the moment and entropy methods, which cannot fail for
+// a scalar family.
+func (e *elementwise) moment(f func(p []float64) float64) (*tensor.Dense, error) {
+	return e.stat(f), nil
+}
+
 func stat[T tensor.Float](e *elementwise, f func(p []float64) float64) *tensor.Dense {
 	in, shapes := paramData[T](e)
 	p, _ := shape.NewPlan(e.batch, shapes...) // the batch is their broadcast

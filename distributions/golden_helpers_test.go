@@ -490,7 +490,7 @@ func checkHas(has func(distributions.Distribution) bool) checkFunc {
 
 // checkStat compares a moment or the entropy, which the distribution
 // offers through the capability C (named for the gap message).
-func checkStat[C any](name string, get func(C) *tensor.Dense) checkFunc {
+func checkStat[C any](name string, get func(C) (*tensor.Dense, error)) checkFunc {
 	return func(r *caseRun, raw json.RawMessage) error {
 		want, err := caseTensor(raw)
 		if err != nil {
@@ -504,7 +504,11 @@ func checkStat[C any](name string, get func(C) *tensor.Dense) checkFunc {
 		if !ok {
 			return gap("the distribution has no %s", name)
 		}
-		return r.compare(get(c), want)
+		got, err := get(c)
+		if err != nil {
+			return opError(name, err)
+		}
+		return r.compare(got, want)
 	}
 }
 

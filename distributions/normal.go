@@ -125,22 +125,26 @@ func normalDraw[T tensor.Float](d *Normal, src rand.Source, sampleShape []int) (
 }
 
 // Mean is Loc, broadcast to the batch shape.
-func (d *Normal) Mean() *tensor.Dense { return d.stat(func(p []float64) float64 { return p[0] }) }
+func (d *Normal) Mean() (*tensor.Dense, error) {
+	return d.moment(func(p []float64) float64 { return p[0] })
+}
 
 // Mode is Loc, broadcast to the batch shape.
-func (d *Normal) Mode() *tensor.Dense { return d.Mean() }
+func (d *Normal) Mode() (*tensor.Dense, error) { return d.Mean() }
 
 // StdDev is Scale, broadcast to the batch shape.
-func (d *Normal) StdDev() *tensor.Dense { return d.stat(func(p []float64) float64 { return p[1] }) }
+func (d *Normal) StdDev() (*tensor.Dense, error) {
+	return d.moment(func(p []float64) float64 { return p[1] })
+}
 
 // Variance is Scale².
-func (d *Normal) Variance() *tensor.Dense {
-	return d.stat(func(p []float64) float64 { return p[1] * p[1] })
+func (d *Normal) Variance() (*tensor.Dense, error) {
+	return d.moment(func(p []float64) float64 { return p[1] * p[1] })
 }
 
 // Entropy is ½ + ½log(2π) + log σ.
-func (d *Normal) Entropy() *tensor.Dense {
-	return d.stat(func(p []float64) float64 { return 0.5 + halfLog2Pi + tensor.Log(p[1]) })
+func (d *Normal) Entropy() (*tensor.Dense, error) {
+	return d.moment(func(p []float64) float64 { return 0.5 + halfLog2Pi + tensor.Log(p[1]) })
 }
 
 // CDF is Φ((x-μ)/σ), accurate in both tails.

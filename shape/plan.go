@@ -1,7 +1,6 @@
 package shape
 
 import (
-	"fmt"
 	"iter"
 )
 
@@ -39,7 +38,7 @@ func NewPlan(out []int, operands ...[]int) (*Plan, error) {
 	}
 	for _, s := range operands {
 		if !BroadcastsTo(s, out) {
-			return nil, fmt.Errorf("shape: cannot broadcast %s to %s: %w", Format(s), Format(out), ErrShape)
+			return nil, errorf("shape: cannot broadcast %s to %s", Format(s), Format(out))
 		}
 	}
 	p := &Plan{out: Clone(out), size: Size(out), ops: len(operands) + 1}

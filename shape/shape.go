@@ -9,7 +9,18 @@ import (
 
 // ErrShape is wrapped by every error about shapes: operands that do not
 // broadcast, an invalid expand, event dims the batch does not have.
-var ErrShape = errors.New("shape")
+var ErrShape = errors.New("shape mismatch")
+
+// shapeError is an error of kind ErrShape whose message is its own, so that
+// messages read "shape: cannot broadcast (3, 1) with (2, 4)".
+type shapeError struct{ msg string }
+
+func (e *shapeError) Error() string { return e.msg }
+func (e *shapeError) Unwrap() error { return ErrShape }
+
+func errorf(format string, args ...any) error {
+	return &shapeError{fmt.Sprintf(format, args...)}
+}
 
 // Format writes s the way NumPy prints a shape: "(3, 1)", "(3,)" and "()".
 func Format(s []int) string {
@@ -69,7 +80,7 @@ func Concat(shapes ...[]int) []int {
 func Check(s []int) error {
 	for _, d := range s {
 		if d < 0 {
-			return fmt.Errorf("shape: negative dimension in %s: %w", Format(s), ErrShape)
+			return errorf("shape: negative dimension in %s", Format(s))
 		}
 	}
 	return nil
@@ -106,7 +117,7 @@ func broadcastError(shapes [][]int) error {
 	for i, s := range shapes {
 		parts[i] = Format(s)
 	}
-	return fmt.Errorf("shape: cannot broadcast %s: %w", strings.Join(parts, " with "), ErrShape)
+	return errorf("shape: cannot broadcast %s", strings.Join(parts, " with "))
 }
 
 // BroadcastsTo reports whether s broadcasts to target without growing target.
@@ -128,7 +139,7 @@ func BroadcastsTo(s, target []int) bool {
 // when the value has fewer than eventDim dimensions.
 func SplitEvent(s []int, eventDim int) (lead, event []int, err error) {
 	if eventDim < 0 || eventDim > len(s) {
-		return nil, nil, fmt.Errorf("shape: %s has fewer than %d event dims: %w", Format(s), eventDim, ErrShape)
+		return nil, nil, errorf("shape: %s has fewer than %d event dims", Format(s), eventDim)
 	}
 	k := len(s) - eventDim
 	return Clone(s[:k]), Clone(s[k:]), nil
@@ -142,7 +153,7 @@ func CheckExpand(from, to []int) error {
 		return err
 	}
 	if !BroadcastsTo(from, to) {
-		return fmt.Errorf("shape: cannot expand batch shape %s to %s: %w", Format(from), Format(to), ErrShape)
+		return errorf("shape: cannot expand batch shape %s to %s", Format(from), Format(to))
 	}
 	return nil
 }
@@ -156,7 +167,7 @@ func ExpandBy(batch, sample []int) []int {
 // (Pyro's sum_rightmost); n may not exceed the rank of s.
 func SumRightmost(s []int, n int) ([]int, error) {
 	if n < 0 || n > len(s) {
-		return nil, fmt.Errorf("shape: cannot sum %d rightmost dims of %s: %w", n, Format(s), ErrShape)
+		return nil, errorf("shape: cannot sum %d rightmost dims of %s", n, Format(s))
 	}
 	return Clone(s[:len(s)-n]), nil
 }
@@ -165,7 +176,7 @@ func SumRightmost(s []int, n int) ([]int, error) {
 // to_event(n) / Independent does.
 func ToEvent(batch, event []int, n int) (newBatch, newEvent []int, err error) {
 	if n < 0 || n > len(batch) {
-		return nil, nil, fmt.Errorf("shape: to_event(%d) needs %d batch dims, batch shape is %s: %w", n, n, Format(batch), ErrShape)
+		return nil, nil, errorf("shape: to_event(%d) needs %d batch dims, batch shape is %s", n, n, Format(batch))
 	}
 	k := len(batch) - n
 	return Clone(batch[:k]), Concat(batch[k:], event), nil
@@ -178,14 +189,14 @@ func ToEvent(batch, event []int, n int) (newBatch, newEvent []int, err error) {
 func CheckValue(value, batch, event []int) ([]int, error) {
 	lead, ev, err := SplitEvent(value, len(event))
 	if err == nil && !Equal(ev, event) {
-		err = ErrShape
+		err = errorf("")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("shape: value of shape %s does not end in event shape %s: %w", Format(value), Format(event), ErrShape)
+		return nil, errorf("shape: value of shape %s does not end in event shape %s", Format(value), Format(event))
 	}
 	out, err := Broadcast(lead, batch)
 	if err != nil {
-		return nil, fmt.Errorf("shape: value of shape %s does not broadcast with batch shape %s: %w", Format(value), Format(batch), ErrShape)
+		return nil, errorf("shape: value of shape %s does not broadcast with batch shape %s", Format(value), Format(batch))
 	}
 	return out, nil
 }
