@@ -3,6 +3,8 @@ package distributions
 import (
 	"math/rand/v2"
 
+	gt "gorgonia.org/tensor"
+
 	"github.com/seed39ad66a2/tensordist/enumerate"
 	"github.com/seed39ad66a2/tensordist/tensor"
 )
@@ -16,6 +18,9 @@ type Distribution interface {
 	BatchShape() []int
 	// EventShape is the shape of one draw of one distribution.
 	EventShape() []int
+	// Dtype is the floating dtype of the parameters, of LogProb's result
+	// and (except for category indices, int64) of samples.
+	Dtype() gt.Dtype
 	// Sample draws sampleShape + BatchShape() + EventShape() values from
 	// streams keyed by src (nil is an error).
 	Sample(src rand.Source, sampleShape ...int) (*tensor.Dense, error)
