@@ -56,6 +56,15 @@ func newBernoulli(param *tensor.Dense, logits bool, opts []Option) (*Bernoulli, 
 	return &Bernoulli{elementwise: e, logits: logits}, nil
 }
 
+// Expand returns the Bernoullis broadcast to batch, sharing the parameter.
+func (d *Bernoulli) Expand(batch []int) (Distribution, error) {
+	e, err := d.expand(batch)
+	if err != nil {
+		return nil, err
+	}
+	return &Bernoulli{elementwise: e, logits: d.logits}, nil
+}
+
 // Probs returns the probabilities of 1 (computed from the logits if those
 // were given).
 func (d *Bernoulli) Probs() *tensor.Dense {
@@ -98,6 +107,9 @@ func bernoulliProbsKernel[T tensor.Float](a *kargs[T]) {
 				continue
 			}
 			w := a.weight(o + i)
+			if w == 0 { // select, never multiply: a masked -Inf or NaN stays out
+				continue
+			}
 			a.sum += w * lp
 			if g := a.grad[0]; g != nil {
 				g[ox+i*sx] += w * (tensor.Log(p) - math.Log1p(-p))
@@ -138,6 +150,9 @@ func bernoulliLogitsKernel[T tensor.Float](a *kargs[T]) {
 				continue
 			}
 			w := a.weight(o + i)
+			if w == 0 { // select, never multiply: a masked -Inf or NaN stays out
+				continue
+			}
 			a.sum += w * lp
 			if g := a.grad[0]; g != nil {
 				g[ox+i*sx] += w * l
@@ -272,6 +287,7 @@ func (d *Bernoulli) String() string {
 }
 
 func init() {
+	RegisterShapes("Bernoulli", GenericShapes("bernoulli", map[string]int{"probs": 0, "logits": 0}))
 	Register("Bernoulli", func(s *Spec, opts ...Option) (Distribution, error) {
 		if err := s.Known("probs", "logits"); err != nil {
 			return nil, err

@@ -13,8 +13,10 @@ import (
 // [lo, hi) of a plan whose operands are (out, x, params...), writes log p
 // into out when out is non-nil, and, when grad is non-nil, accumulates
 // w·∂log p/∂in[k] into each non-nil grad[k] (in in[k]'s own shape) and
-// Σ w·log p into sum. Families compute and accumulate in float64 whatever T
-// is, so that float32 gradients of broadcast parameters do not drift.
+// Σ w·log p into sum. An element of weight 0 is skipped, so that it adds
+// exactly 0 even where log p or a partial is infinite or NaN (a masked
+// entry). Families compute and accumulate in float64 whatever T is, so that
+// float32 gradients of broadcast parameters do not drift.
 type kernel[T tensor.Float] func(a *kargs[T])
 
 type kargs[T tensor.Float] struct {

@@ -53,8 +53,8 @@ func parseCase(raw []byte) (goldenCase, error) {
 	return c, nil
 }
 
-// metadataKeys are the case keys that are not checks. "settings" is
-// metadata too, but runCase turns it down before any check runs.
+// metadataKeys are the case keys that are not checks; runCase applies
+// "settings" around the checks.
 var metadataKeys = []string{"name", "dist", "note", "rtol", "atol", "settings"}
 
 // A checkFunc performs one check. It returns nil when the check passed, a
@@ -74,8 +74,8 @@ var checks = []namedCheck{
 	{"error", checkError},
 	{"batch_shape", checkShapeOf(distributions.Distribution.BatchShape)},
 	{"event_shape", checkShapeOf(distributions.Distribution.EventShape)},
-	{"has_rsample", checkHas(hasCapability[distributions.RSampler])},
-	{"has_enumerate_support", checkHas(hasCapability[distributions.SupportEnumerator])},
+	{"has_rsample", checkHas(distributions.HasRSample)},
+	{"has_enumerate_support", checkHas(distributions.HasEnumerateSupport)},
 	{"log_prob", checkLogProb},
 	{"log_prob_error", checkLogProbError},
 	{"cdf", checkCDF},
@@ -95,24 +95,52 @@ var checks = []namedCheck{
 	{"conjugate_update", checkConjugateUpdate},
 }
 
-// hasCapability reports whether d has the capability C.
-func hasCapability[C any](d distributions.Distribution) bool {
-	_, ok := d.(C)
-	return ok
-}
-
 // runCase performs every check of c and returns its status; reason is the
 // first mismatch of a failed case, or what is missing for an unsupported one.
 func runCase(c goldenCase) (st caseStatus, reason string) {
 	if c.err != nil {
 		return caseFailed, c.err.Error()
 	}
-	// Settings change what the checks expect (Binomial's Stirling
-	// approximation); this engine has none to set, so running the checks
-	// without them would report failures that are really a missing feature.
-	if _, ok := c.keys["settings"]; ok {
-		return caseUnsupported, "settings: the engine has no global settings"
+	if raw, ok := c.keys["settings"]; ok {
+		set, err := caseSettings(raw)
+		if err != nil {
+			var g *gapError
+			if errors.As(err, &g) {
+				return caseUnsupported, "settings: " + g.msg
+			}
+			return caseFailed, "settings: " + err.Error()
+		}
+		if err := distributions.WithSettings(set, func() { st, reason = runChecks(c) }); err != nil {
+			return caseFailed, "settings: " + err.Error()
+		}
+		return st, reason
 	}
+	return runChecks(c)
+}
+
+// caseSettings reads a case's "settings" object into the engine's
+// Settings, on top of the defaults; an unknown key is a gap.
+func caseSettings(raw json.RawMessage) (distributions.Settings, error) {
+	set := distributions.DefaultSettings()
+	var m map[string]float64
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return set, err
+	}
+	for k, v := range m {
+		switch k {
+		case "binomial_approx_log_prob_tol":
+			set.BinomialApproxLogProbTol = v
+		case "binomial_approx_sample_thresh":
+			set.BinomialApproxSampleThresh = v
+		default:
+			return set, gap("unknown setting %q", k)
+		}
+	}
+	return set, nil
+}
+
+// runChecks performs every check of c under the settings in force.
+func runChecks(c goldenCase) (st caseStatus, reason string) {
 	tol, err := caseTolerance(c)
 	if err != nil {
 		return caseFailed, err.Error()
@@ -579,7 +607,7 @@ func enumerator(r *caseRun) (distributions.Distribution, distributions.SupportEn
 		return nil, nil, err
 	}
 	e, ok := d.(distributions.SupportEnumerator)
-	if !ok {
+	if !ok || !distributions.HasEnumerateSupport(d) {
 		return nil, nil, gap("the distribution has no EnumerateSupport (SupportEnumerator)")
 	}
 	return d, e, nil
@@ -653,7 +681,7 @@ func checkSampleShape(r *caseRun, raw json.RawMessage) error {
 		return err
 	}
 	samplers := map[string]func(rand.Source, ...int) (*tensor.Dense, error){"Sample": d.Sample}
-	if rs, ok := d.(distributions.RSampler); ok {
+	if rs, ok := d.(distributions.RSampler); ok && distributions.HasRSample(d) {
 		samplers["RSample"] = rs.RSample
 	}
 	for i, it := range items {
@@ -850,8 +878,52 @@ func checkKL(r *caseRun, raw json.RawMessage) error {
 	return gap("the engine has no KL divergence")
 }
 
+// checkScoreParts compares distributions.ScorePartsOf(value) part by part;
+// a scalar 0 stands for Pyro's constant zero, which the engine also returns
+// as a scalar 0.
 func checkScoreParts(r *caseRun, raw json.RawMessage) error {
-	return gap("the engine has no score_parts")
+	var sp struct {
+		Value, LogProb, ScoreFunction, EntropyTerm json.RawMessage
+	}
+	fields := map[string]*json.RawMessage{"value": &sp.Value, "log_prob": &sp.LogProb,
+		"score_function": &sp.ScoreFunction, "entropy_term": &sp.EntropyTerm}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return err
+	}
+	for k, v := range m {
+		f, ok := fields[k]
+		if !ok {
+			return gap("score_parts: unknown field %q", k)
+		}
+		*f = v
+	}
+	d, err := r.dist()
+	if err != nil {
+		return err
+	}
+	x, err := caseTensor(sp.Value)
+	if err != nil {
+		return err
+	}
+	parts, err := distributions.ScorePartsOf(d, x)
+	if err != nil {
+		return opError("score_parts", err)
+	}
+	for _, p := range []struct {
+		name string
+		got  *tensor.Dense
+		want json.RawMessage
+	}{{"log_prob", parts.LogProb, sp.LogProb}, {"score_function", parts.ScoreFunction, sp.ScoreFunction}, {"entropy_term", parts.EntropyTerm, sp.EntropyTerm}} {
+		want, err := caseTensor(p.want)
+		if err != nil {
+			return fmt.Errorf("%s: %w", p.name, err)
+		}
+		if err := r.compare(p.got, want); err != nil {
+			return fmt.Errorf("%s: %w", p.name, err)
+		}
+	}
+	return nil
 }
 
 func checkConjugateUpdate(r *caseRun, raw json.RawMessage) error {

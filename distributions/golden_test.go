@@ -143,7 +143,13 @@ func TestGoldenRunner(t *testing.T) {
 		{"unknown op", `"dist": {"family": "Normal", "params": {"loc": {"shape": [], "data": [1]}, "scale": {"shape": [], "data": [2]}}, "apply": [{"op": "no_such_op"}]}, "mean": {"shape": [], "data": [1]}`, caseUnsupported, "no_such_op"},
 		{"nested gradient", normal + `, "grad_log_prob": {"value": {"shape": [], "data": [0]}, "wrt": {"base.loc": {"shape": [], "data": [0]}}}`, caseUnsupported, "base.loc"},
 		{"kl", normal + `, "kl": []`, caseUnsupported, "KL"},
-		{"settings", normal + `, "settings": {"binomial_approx_log_prob_tol": 0.1}, "mean": {"shape": [], "data": [1]}`, caseUnsupported, "settings"},
+		{"settings", normal + `, "settings": {"binomial_approx_log_prob_tol": 0.1}, "mean": {"shape": [], "data": [1]}`, casePassed, ""},
+		{"unknown setting", normal + `, "settings": {"no_such_setting": 1}, "mean": {"shape": [], "data": [1]}`, caseUnsupported, "no_such_setting"},
+		{"invalid setting", normal + `, "settings": {"binomial_approx_log_prob_tol": -1}, "mean": {"shape": [], "data": [1]}`, caseFailed, "settings"},
+		{"right score_parts", normal + `, "score_parts": {"value": {"shape": [], "data": [1]}, "log_prob": {"shape": [], "data": [-1.612085713764618]},
+			"score_function": {"shape": [], "data": [0]}, "entropy_term": {"shape": [], "data": [-1.612085713764618]}}`, casePassed, ""},
+		{"wrong score_parts", normal + `, "score_parts": {"value": {"shape": [], "data": [1]}, "log_prob": {"shape": [], "data": [-1.612085713764618]},
+			"score_function": {"shape": [], "data": [-1.612085713764618]}, "entropy_term": {"shape": [], "data": [0]}}`, caseFailed, "score_function"},
 		{"a failure outweighs a gap", normal + `, "skewness": 0, "mean": {"shape": [], "data": [2]}`, caseFailed, "mean"},
 	}
 	for _, tt := range tests {

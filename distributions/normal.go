@@ -42,6 +42,15 @@ func NewNormal(loc, scale *tensor.Dense, opts ...Option) (*Normal, error) {
 	return &Normal{e}, nil
 }
 
+// Expand returns the normals broadcast to batch, sharing loc and scale.
+func (d *Normal) Expand(batch []int) (Distribution, error) {
+	e, err := d.expand(batch)
+	if err != nil {
+		return nil, err
+	}
+	return &Normal{e}, nil
+}
+
 // Loc is the mean parameter, as given.
 func (d *Normal) Loc() *tensor.Dense { return d.params[0] }
 
@@ -85,6 +94,9 @@ func normalKernel[T tensor.Float](a *kargs[T]) {
 				a.out[o+i] = T(lp)
 			}
 			w := a.weight(o + i)
+			if w == 0 { // select, never multiply: a masked -Inf or NaN stays out
+				continue
+			}
 			a.sum += w * lp
 			wzs := w * z / s // ∂/∂μ; ∂/∂x is its negative
 			if gx != nil {
@@ -168,6 +180,7 @@ func (d *Normal) String() string {
 }
 
 func init() {
+	RegisterShapes("Normal", GenericShapes("normal", map[string]int{"loc": 0, "scale": 0}))
 	Register("Normal", func(s *Spec, opts ...Option) (Distribution, error) {
 		if err := s.Known("loc", "scale"); err != nil {
 			return nil, err

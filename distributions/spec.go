@@ -74,15 +74,62 @@ func BuildSpec(s *Spec, opts ...Option) (Distribution, error) {
 		return nil, err
 	}
 	for _, raw := range s.Apply {
-		var op struct {
-			Op string `json:"op"`
+		if d, err = applyOp(d, raw); err != nil {
+			return nil, err
 		}
-		if err := json.Unmarshal(raw, &op); err != nil {
-			return nil, fmt.Errorf("spec: apply: %w", err)
-		}
-		return nil, fmt.Errorf("spec: apply %q: %w", op.Op, ErrUnsupported)
 	}
 	return d, nil
+}
+
+// applyOp applies one of Pyro's shape operations written as JSON:
+// {"op": "expand", "batch_shape": [...]}, {"op": "expand_by",
+// "sample_shape": [...]}, {"op": "to_event", "n": 1}, {"op": "mask",
+// "mask": T or true/false}.
+func applyOp(d Distribution, raw json.RawMessage) (Distribution, error) {
+	var op struct {
+		Op          string          `json:"op"`
+		BatchShape  []int           `json:"batch_shape"`
+		SampleShape []int           `json:"sample_shape"`
+		N           *int            `json:"n"`
+		Mask        json.RawMessage `json:"mask"`
+	}
+	if err := json.Unmarshal(raw, &op); err != nil {
+		return nil, fmt.Errorf("spec: apply: %w", err)
+	}
+	switch op.Op {
+	case "expand":
+		return Expand(d, op.BatchShape)
+	case "expand_by":
+		return ExpandBy(d, op.SampleShape)
+	case "to_event":
+		n := len(d.BatchShape()) // Pyro's to_event(None)
+		if op.N != nil {
+			n = *op.N
+		}
+		return ToEvent(d, n)
+	case "mask":
+		switch string(op.Mask) {
+		case "true", "false":
+			return MaskAll(d, string(op.Mask) == "true"), nil
+		}
+		m, err := ParseTensor(op.Mask)
+		if err != nil {
+			return nil, fmt.Errorf("spec: mask: %w", err)
+		}
+		return Mask(d, boolsOf(m))
+	}
+	return nil, fmt.Errorf("spec: apply %q: %w", op.Op, ErrUnsupported)
+}
+
+// boolsOf returns a bool array true where t is non-zero.
+func boolsOf(t *tensor.Dense) *tensor.Dense {
+	src := t.Float64s()
+	b := make([]bool, len(src))
+	for i, v := range src {
+		b[i] = v != 0
+	}
+	m, _ := tensor.New(b, tensor.ShapeOf(t)...)
+	return m
 }
 
 // Tensor returns the parameter name as a float64 array; ok is false when the
