@@ -183,13 +183,18 @@ func (d *Bernoulli) Sample(src rand.Source, sampleShape ...int) (*tensor.Dense, 
 
 func bernoulliDraw[T tensor.Float](d *Bernoulli, src rand.Source, sampleShape []int) (*tensor.Dense, error) {
 	return draw(&d.elementwise, src, sampleShape, func(r *rand.Rand, run shape.Run, dst []T, in [][]T) {
-		par := in[0]
-		for i := range run.N {
+		par, op, sp := in[0], run.Off[1], run.Step[1]
+		p := d.prob(float64(par[op])) // hoisted: one sigmoid per run when the parameter is broadcast
+		out := dst[run.Off[0] : run.Off[0]+run.N]
+		for i := range out {
+			if sp != 0 {
+				p = d.prob(float64(par[op+i]))
+			}
 			var v T
-			if r.Float64() < d.prob(float64(par[run.Off[1]+i*run.Step[1]])) {
+			if r.Float64() < p {
 				v = 1
 			}
-			dst[run.Off[0]+i] = v
+			out[i] = v
 		}
 	})
 }

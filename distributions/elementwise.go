@@ -43,6 +43,7 @@ type elementwise struct {
 	family   string          // "normal", lower case, for messages
 	names    []string        // parameter names, torch's
 	params   []*tensor.Dense // in names' order
+	pshapes  [][]int         // the parameters' shapes
 	batch    []int
 	dtype    gt.Dtype
 	validate bool
@@ -69,6 +70,7 @@ func newElementwise(family string, names []string, params []*tensor.Dense, cfg c
 		}
 		shapes[i] = tensor.ShapeOf(p)
 	}
+	e.pshapes = shapes
 	batch, err := shape.Broadcast(shapes...)
 	if err != nil {
 		return e, fmt.Errorf("%s: %s: %w", family, joinNames(names), err)
@@ -118,7 +120,7 @@ func (e *elementwise) prepare(x Value) ([]int, error) {
 	if x.Dtype() != e.dtype {
 		return nil, fmt.Errorf("%s: value has dtype %v, distribution %v: %w", e.family, x.Dtype(), e.dtype, ErrDType)
 	}
-	out, err := shape.CheckValue(tensor.ShapeOf(x), e.batch, nil)
+	out, err := shape.CheckValue(x.Shape(), e.batch, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", e.family, err)
 	}
@@ -134,19 +136,15 @@ func (e *elementwise) prepare(x Value) ([]int, error) {
 // to the output shape out.
 func operands[T tensor.Float](e *elementwise, x Value, out []int) ([][]T, *shape.Plan, error) {
 	in := make([][]T, 1+len(e.params))
-	shapes := make([][]int, len(in))
 	var err error
 	if in[0], err = tensor.Floats[T](x); err != nil {
 		return nil, nil, err
 	}
-	shapes[0] = tensor.ShapeOf(x)
 	for i, p := range e.params {
-		if in[i+1], err = tensor.Floats[T](p); err != nil {
-			return nil, nil, err
-		}
-		shapes[i+1] = tensor.ShapeOf(p)
+		in[i+1], _ = tensor.Floats[T](p) // the dtype was checked at construction
 	}
-	p, err := shape.NewPlan(out, shapes...)
+	shapes := append(make([][]int, 0, 1+len(e.pshapes)), x.Shape())
+	p, err := shape.NewPlan(out, append(shapes, e.pshapes...)...)
 	return in, p, err
 }
 
@@ -186,6 +184,10 @@ func logProbInto[T tensor.Float](e *elementwise, k kernel[T], dst []T, x Value, 
 	in, p, err := operands[T](e, x, out)
 	if err != nil {
 		return fmt.Errorf("%s: %w", e.family, err)
+	}
+	if p.Size() <= tensor.Block { // no closure for a single block
+		k(&kargs[T]{p: p, lo: 0, hi: p.Size(), out: dst, in: in})
+		return nil
 	}
 	tensor.ForBlocks(p.Size(), func(_, lo, hi int) {
 		k(&kargs[T]{p: p, lo: lo, hi: hi, out: dst, in: in})

@@ -10,12 +10,11 @@ import (
 
 // paramData returns the parameters as []T with their shapes.
 func paramData[T tensor.Float](e *elementwise) ([][]T, [][]int) {
-	data, shapes := make([][]T, len(e.params)), make([][]int, len(e.params))
+	data := make([][]T, len(e.params))
 	for i, p := range e.params {
 		data[i], _ = tensor.Floats[T](p) // dtypes were checked at construction
-		shapes[i] = tensor.ShapeOf(p)
 	}
-	return data, shapes
+	return data, e.pshapes
 }
 
 // stat returns f of the parameters at every batch element: the moments and

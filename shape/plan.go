@@ -41,40 +41,57 @@ func NewPlan(out []int, operands ...[]int) (*Plan, error) {
 			return nil, errorf("shape: cannot broadcast %s to %s", Format(s), Format(out))
 		}
 	}
-	p := &Plan{out: Clone(out), size: Size(out), ops: len(operands) + 1}
-	all := append([][]int{out}, operands...)
-	// Row-major strides of each operand, right-aligned to out; 0 where broadcast.
-	full := make([][]int, len(out)) // full[d][k]
-	for d := range out {
-		full[d] = make([]int, p.ops)
-	}
-	for k, s := range all {
-		stride, off := 1, len(out)-len(s)
-		for i := len(s) - 1; i >= 0; i-- {
-			if s[i] != 1 {
-				full[off+i][k] = stride
-			}
-			stride *= s[i]
+	ops, rank := len(operands)+1, len(out)
+	// One buffer for everything the plan keeps: out's copy, the coalesced
+	// sizes and a row of strides per dim (an allocation costs more than the
+	// arithmetic at small sizes).
+	buf := make([]int, rank+(rank+1)*(ops+1))
+	p := &Plan{out: buf[:rank:rank], size: Size(out), ops: ops}
+	copy(p.out, out)
+	rows := buf[rank:]
+	dims, rows := rows[:0:rank+1], rows[rank+1:]
+	strides := make([][]int, 0, rank+1)
+	// stride returns operand k's row-major stride along dim d of out,
+	// right-aligned; 0 where the operand broadcasts.
+	stride := func(k, d int) int {
+		s := out
+		if k > 0 {
+			s = operands[k-1]
 		}
+		i := d - (rank - len(s))
+		if i < 0 || s[i] == 1 {
+			return 0
+		}
+		st := 1
+		for _, n := range s[i+1:] {
+			st *= n
+		}
+		return st
 	}
 	for d, n := range out {
 		if n == 1 {
 			continue
 		}
-		if last := len(p.dims) - 1; last >= 0 && coalesces(p.strides[last], full[d], n) {
-			p.dims[last] *= n
-			copy(p.strides[last], full[d])
+		row := rows[:ops:ops]
+		for k := range row {
+			row[k] = stride(k, d)
+		}
+		if last := len(dims) - 1; last >= 0 && coalesces(strides[last], row, n) {
+			dims[last] *= n
+			copy(strides[last], row)
 			continue
 		}
-		p.dims = append(p.dims, n)
-		p.strides = append(p.strides, full[d])
+		dims = append(dims, n)
+		strides = append(strides, row)
+		rows = rows[ops:]
 	}
-	if len(p.dims) == 0 { // a scalar output, or one with a zero-size dim dropped below
-		p.dims, p.strides = []int{1}, [][]int{make([]int, p.ops)}
+	if len(dims) == 0 { // a scalar output, or one whose dims are all 1
+		dims, strides = append(dims, 1), append(strides, rows[:ops:ops])
 	}
 	if p.size == 0 {
-		p.dims[len(p.dims)-1] = 0
+		dims[len(dims)-1] = 0
 	}
+	p.dims, p.strides = dims, strides
 	return p, nil
 }
 
@@ -115,9 +132,10 @@ func (p *Plan) RunsIn(lo, hi int) iter.Seq[Run] {
 		}
 		nd := len(p.dims)
 		inner := p.dims[nd-1]
-		buf := make([]int, 2*p.ops+nd)
+		buf := make([]int, 3*p.ops+nd)
 		r := Run{Off: buf[:p.ops], Step: buf[p.ops : 2*p.ops]}
-		idx := buf[2*p.ops:] // odometer over the outer dims
+		base := buf[2*p.ops : 3*p.ops] // offsets at the start of the current inner row
+		idx := buf[3*p.ops:]           // odometer over the outer dims
 		copy(r.Step, p.strides[nd-1])
 		r.Step[0] = 1
 		outer, pos := lo/inner, lo%inner
@@ -125,7 +143,6 @@ func (p *Plan) RunsIn(lo, hi int) iter.Seq[Run] {
 			idx[d] = outer % p.dims[d]
 			outer /= p.dims[d]
 		}
-		base := make([]int, p.ops) // offsets at the start of the current inner row
 		for k := range p.ops {
 			for d := range nd - 1 {
 				base[k] += idx[d] * p.strides[d][k]

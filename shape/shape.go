@@ -187,14 +187,11 @@ func ToEvent(batch, event []int, n int) (newBatch, newEvent []int, err error) {
 // the rest broadcasts with batch. It returns the shape of log_prob,
 // broadcast(value[:-len(event)], batch).
 func CheckValue(value, batch, event []int) ([]int, error) {
-	lead, ev, err := SplitEvent(value, len(event))
-	if err == nil && !Equal(ev, event) {
-		err = errorf("")
-	}
-	if err != nil {
+	k := len(value) - len(event)
+	if k < 0 || !Equal(value[k:], event) {
 		return nil, errorf("shape: value of shape %s does not end in event shape %s", Format(value), Format(event))
 	}
-	out, err := Broadcast(lead, batch)
+	out, err := Broadcast(value[:k], batch)
 	if err != nil {
 		return nil, errorf("shape: value of shape %s does not broadcast with batch shape %s", Format(value), Format(batch))
 	}
