@@ -30,6 +30,8 @@ type family struct {
 	scalar []float64
 }
 
+// families are the benchmarked families; later families append themselves
+// from their own files' init (categorical_test.go).
 var families = []family{{
 	name: "Normal",
 	build: func(ps []*tensor.Dense) (distributions.Distribution, error) {
