@@ -50,7 +50,11 @@ type elementwise struct {
 	k32      kernel[float32]
 	k64      kernel[float64]
 	support  func(float64) bool // nil: any real value
-	rule     string             // the support's rule, for messages
+	// supportAt, when set, replaces support for a support that depends on
+	// the parameters (Uniform's [low, high)): x and the parameters at one
+	// element of the broadcast, in names' order.
+	supportAt func(x float64, p []float64) bool
+	rule      string // the support's rule, for messages
 }
 
 // newElementwise checks that the parameters share a floating dtype and
@@ -124,12 +128,48 @@ func (e *elementwise) prepare(x Value) ([]int, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", e.family, err)
 	}
-	if e.validate && e.support != nil {
-		if err := check(e.family, "value", e.rule, x, ErrSupport, e.support); err != nil {
+	if e.validate {
+		if err := e.checkSupport(x, out); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// checkSupport returns an ErrSupport ConstraintError for the first element
+// of x outside the support, x broadcasting to out.
+func (e *elementwise) checkSupport(x Value, out []int) error {
+	if e.supportAt == nil {
+		if e.support == nil {
+			return nil
+		}
+		return check(e.family, "value", e.rule, x, ErrSupport, e.support)
+	}
+	xs, err := tensor.Float64s(x)
+	if err != nil {
+		return fmt.Errorf("%s: value: %w", e.family, err)
+	}
+	ps := make([][]float64, len(e.params))
+	for i, p := range e.params {
+		ps[i], _ = tensor.Float64s(p)
+	}
+	plan, err := shape.NewPlan(out, append([][]int{x.Shape()}, e.pshapes...)...)
+	if err != nil {
+		return fmt.Errorf("%s: %w", e.family, err)
+	}
+	args := make([]float64, len(ps))
+	for r := range plan.Runs() {
+		for i := range r.N {
+			for k, p := range ps {
+				args[k] = p[r.Off[k+2]+i*r.Step[k+2]]
+			}
+			at := r.Off[1] + i*r.Step[1]
+			if !e.supportAt(xs[at], args) {
+				return &ConstraintError{Family: e.family, Name: "value", Rule: e.rule, Got: xs[at], Index: unravel(at, tensor.ShapeOf(x)), Err: ErrSupport}
+			}
+		}
+	}
+	return nil
 }
 
 // operands returns the data of x and the parameters and the plan from them

@@ -3,6 +3,7 @@ package distributions
 import (
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/seed39ad66a2/tensordist/shape"
 	"github.com/seed39ad66a2/tensordist/tensor"
@@ -70,7 +71,9 @@ func check(family, name, rule string, v tensor.Value, kind error, ok func(float6
 }
 
 // Constraints of the families, as predicates (torch.distributions.constraints).
-func isReal(x float64) bool     { return x == x }
-func isPositive(x float64) bool { return x > 0 }
-func isUnit(x float64) bool     { return x >= 0 && x <= 1 }
-func isBoolean(x float64) bool  { return x == 0 || x == 1 }
+func isReal(x float64) bool          { return x == x }
+func isPositive(x float64) bool      { return x > 0 }
+func isUnit(x float64) bool          { return x >= 0 && x <= 1 }
+func isBoolean(x float64) bool       { return x == 0 || x == 1 }
+func isNonNegative(x float64) bool   { return x >= 0 }
+func isNaturalNumber(x float64) bool { return x >= 0 && x == math.Floor(x) && !math.IsInf(x, 1) }

@@ -49,9 +49,8 @@ func stat[T tensor.Float](e *elementwise, f func(p []float64) float64) *tensor.D
 }
 
 // pointwise returns f(x, parameters) shaped broadcast(x, BatchShape()): the
-// CDF and the ICDF of scalar families. The value is checked like LogProb's,
-// support included, unless checkSupport is false (ICDF's argument is a
-// probability).
+// CDF and the ICDF of scalar families. When validating, x must lie in the
+// support, or in [0, 1] when inUnit (ICDF's argument is a probability).
 func (e *elementwise) pointwise(x Value, name string, inUnit bool, f func(x float64, p []float64) float64) (*tensor.Dense, error) {
 	if tensor.IsNil(x) || x.Dtype() != e.dtype {
 		return nil, fmt.Errorf("%s: %s needs a %v value: %w", e.family, name, e.dtype, ErrDType)
@@ -61,14 +60,13 @@ func (e *elementwise) pointwise(x Value, name string, inUnit bool, f func(x floa
 		return nil, fmt.Errorf("%s: %w", e.family, err)
 	}
 	if e.validate {
-		ok, rule := e.support, e.rule
 		if inUnit {
-			ok, rule = isUnit, "in [0, 1]"
+			err = check(e.family, "value", "in [0, 1]", x, ErrSupport, isUnit)
+		} else {
+			err = e.checkSupport(x, out)
 		}
-		if ok != nil {
-			if err := check(e.family, "value", rule, x, ErrSupport, ok); err != nil {
-				return nil, err
-			}
+		if err != nil {
+			return nil, err
 		}
 	}
 	if e.dtype == tensor.Float32 {
