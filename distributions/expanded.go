@@ -100,6 +100,9 @@ func (d *Expanded) LogProbVJP(x, upstream Value) (*Gradient, error) {
 		return nil, err
 	}
 	w := upstream
+	if !tensor.IsNil(w) && w.Dtype() != d.Dtype() {
+		return nil, fmt.Errorf("expanded: upstream has dtype %v, distribution %v: %w", w.Dtype(), d.Dtype(), ErrDType)
+	}
 	if tensor.IsNil(w) {
 		if w, err = fullOf(d.Dtype(), 1, out); err != nil {
 			return nil, err

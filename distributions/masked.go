@@ -145,6 +145,9 @@ func maskBools(mask *tensor.Dense) []bool {
 // broadcast to log_prob's shape out, and 0 where the mask is false.
 func (d *Masked) weights(upstream Value, out []int) (*tensor.Dense, error) {
 	w := upstream
+	if !tensor.IsNil(w) && w.Dtype() != d.Dtype() {
+		return nil, fmt.Errorf("mask: upstream has dtype %v, distribution %v: %w", w.Dtype(), d.Dtype(), ErrDType)
+	}
 	if tensor.IsNil(w) {
 		ones, err := fullOf(d.Dtype(), 1, out)
 		if err != nil {

@@ -60,7 +60,9 @@ func SetSettings(s Settings) error {
 
 // WithSettings runs fn with s in force and restores the previous settings
 // afterwards, like Pyro's settings.context. Calls are serialised, so that
-// parallel tests that each use WithSettings never see another's settings.
+// parallel tests that each use WithSettings never see another's settings;
+// hence, unlike Pyro's contexts, calls do not nest: fn must not call
+// WithSettings, which would wait for the outer call forever.
 func WithSettings(s Settings, fn func()) error {
 	if err := s.Validate(); err != nil {
 		return err
