@@ -1,0 +1,25 @@
+package bench
+
+import (
+	"math/rand/v2"
+
+	"github.com/seed39ad66a2/tensordist/distributions"
+	"github.com/seed39ad66a2/tensordist/tensor"
+)
+
+// Laplace joins the grid of bench_test.go (BenchmarkLogProb,
+// BenchmarkLogProbInto, BenchmarkSample, BenchmarkSampleScalar,
+// BenchmarkRSampleGrad). torch_bench.py has no Laplace; its ranges follow
+// Normal's there: loc ~ N(0, 1), scale ~ U(0.5, 2), x ~ N(0, 1), and
+// sample_scalar from Laplace(0, 1).
+func init() {
+	families = append(families, family{
+		name: "Laplace",
+		build: func(ps []*tensor.Dense) (distributions.Distribution, error) {
+			return distributions.NewLaplace(ps[0], ps[1], noVal)
+		},
+		params: []func(*rand.Rand) float64{stdNormal, uniform(0.5, 2)}, // loc, scale
+		value:  stdNormal,
+		scalar: []float64{0, 1},
+	})
+}
