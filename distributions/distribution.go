@@ -71,6 +71,12 @@ type ICDFer interface {
 	ICDF(u Value) (*tensor.Dense, error)
 }
 
+// Parameterised gives a family's parameters by torch name, as given to
+// its constructor (not broadcast to the batch shape).
+type Parameterised interface {
+	Params() map[string]*tensor.Dense
+}
+
 // A Gradient is the result of LogProbGrad: the sum of log p(x) over every
 // element and its partial derivatives, each summed back to its operand's
 // own shape.

@@ -112,6 +112,15 @@ func (e *elementwise) EventShape() []int { return []int{} }
 // Dtype is the parameters' dtype, which values and results share.
 func (e *elementwise) Dtype() gt.Dtype { return e.dtype }
 
+// Params returns the parameters by torch name, as given (not broadcast).
+func (e *elementwise) Params() map[string]*tensor.Dense {
+	m := make(map[string]*tensor.Dense, len(e.params))
+	for i, p := range e.params {
+		m[e.names[i]] = p
+	}
+	return m
+}
+
 // Validating reports whether parameters were and values are validated.
 func (e *elementwise) Validating() bool { return e.validate }
 

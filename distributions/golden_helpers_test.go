@@ -926,6 +926,150 @@ func checkScoreParts(r *caseRun, raw json.RawMessage) error {
 	return nil
 }
 
+// checkConjugateUpdate compares distributions.ConjugateUpdate(dist, other)
+// with the case's expected distribution as SCHEMA.md says: the innermost
+// family, the batch and event shapes, the to_event/mask wrappers in order,
+// each parameter of the innermost family broadcast to its batch (and event)
+// shape, and the log normaliser.
 func checkConjugateUpdate(r *caseRun, raw json.RawMessage) error {
-	return gap("the engine has no conjugate_update")
+	var cu struct {
+		Other, Expected, LogNormalizer json.RawMessage
+	}
+	fields := map[string]*json.RawMessage{"other": &cu.Other, "expected": &cu.Expected, "log_normalizer": &cu.LogNormalizer}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return err
+	}
+	for k, v := range m {
+		f, ok := fields[k]
+		if !ok {
+			return gap("conjugate_update: unknown field %q", k)
+		}
+		*f = v
+	}
+	d, err := r.dist()
+	if err != nil {
+		return err
+	}
+	other, err := distributions.Build(cu.Other, distributions.WithValidation(false))
+	if err != nil {
+		return opError("build other", err)
+	}
+	want, err := distributions.Build(cu.Expected, distributions.WithValidation(false))
+	if err != nil {
+		return opError("build expected", err)
+	}
+	got, c, err := distributions.ConjugateUpdate(d, other)
+	if err != nil {
+		return opError("conjugate_update", err)
+	}
+	if err := compareShape(got.BatchShape(), want.BatchShape()); err != nil {
+		return fmt.Errorf("batch_shape: %w", err)
+	}
+	if err := compareShape(got.EventShape(), want.EventShape()); err != nil {
+		return fmt.Errorf("event_shape: %w", err)
+	}
+	gw, gin := unwrap(got)
+	ww, win := unwrap(want)
+	if len(gw) != len(ww) {
+		return fmt.Errorf("wrappers %v, want %v", gw, ww)
+	}
+	for i := range gw {
+		if err := r.sameWrapper(gw[i], ww[i]); err != nil {
+			return fmt.Errorf("wrapper %d: %w", i, err)
+		}
+	}
+	if gt, wt := fmt.Sprintf("%T", gin), fmt.Sprintf("%T", win); gt != wt {
+		return fmt.Errorf("family %s, want %s", gt, wt)
+	}
+	gp, ok1 := gin.(distributions.Parameterised)
+	wp, ok2 := win.(distributions.Parameterised)
+	if !ok1 || !ok2 {
+		return gap("conjugate_update: %T does not expose its parameters", win)
+	}
+	full := shape.Concat(win.BatchShape(), win.EventShape())
+	for name, wv := range wp.Params() {
+		gv, ok := gp.Params()[name]
+		if !ok {
+			return fmt.Errorf("parameter %s missing from the update", name)
+		}
+		a, err := tensor.BroadcastTo[float64](gv, full)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		b, err := tensor.BroadcastTo[float64](wv, full)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if err := r.compare(a, b); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	wantC, err := caseTensor(cu.LogNormalizer)
+	if err != nil {
+		return err
+	}
+	if err := r.compare(c, wantC); err != nil {
+		return fmt.Errorf("log_normalizer: %w", err)
+	}
+	return nil
+}
+
+// unwrap returns d's to_event/mask/expand wrappers, outermost first, and
+// the innermost distribution.
+func unwrap(d distributions.Distribution) ([]distributions.Distribution, distributions.Distribution) {
+	var ws []distributions.Distribution
+	for {
+		switch w := d.(type) {
+		case *distributions.Independent:
+			ws, d = append(ws, w), w.Base()
+		case *distributions.Masked:
+			ws, d = append(ws, w), w.Base()
+		case *distributions.Expanded:
+			ws, d = append(ws, w), w.Base()
+		default:
+			return ws, d
+		}
+	}
+}
+
+// sameWrapper compares two wrappers: the same kind, the same n for
+// to_event, equal masks after broadcasting.
+func (r *caseRun) sameWrapper(got, want distributions.Distribution) error {
+	if gt, wt := fmt.Sprintf("%T", got), fmt.Sprintf("%T", want); gt != wt {
+		return fmt.Errorf("%s, want %s", gt, wt)
+	}
+	switch w := want.(type) {
+	case *distributions.Independent:
+		if g := got.(*distributions.Independent); g.ReinterpretedBatchNdims() != w.ReinterpretedBatchNdims() {
+			return fmt.Errorf("to_event(%d), want to_event(%d)", g.ReinterpretedBatchNdims(), w.ReinterpretedBatchNdims())
+		}
+	case *distributions.Masked:
+		gm, wm := got.(*distributions.Masked).MaskTensor(), w.MaskTensor()
+		if (gm == nil) != (wm == nil) {
+			return fmt.Errorf("mask %v, want %v", gm, wm)
+		}
+		if gm != nil {
+			full, err := shape.Broadcast(tensor.ShapeOf(gm), tensor.ShapeOf(wm), w.BatchShape())
+			if err != nil {
+				return err
+			}
+			if a, b := boolsTo(gm, full), boolsTo(wm, full); !slices.Equal(a, b) {
+				return fmt.Errorf("mask %v, want %v", a, b)
+			}
+		}
+	}
+	return nil
+}
+
+// boolsTo returns a bool mask broadcast to shape s.
+func boolsTo(m *tensor.Dense, s []int) []bool {
+	p, _ := shape.NewPlan(s, tensor.ShapeOf(m))
+	src, out := m.Bools(), make([]bool, shape.Size(s))
+	for r := range p.Runs() {
+		for i := range r.N {
+			out[r.Off[0]+i] = src[r.Off[1]+i*r.Step[1]]
+		}
+	}
+	return out
 }
