@@ -874,8 +874,41 @@ func lowerTriangle(t *tensor.Dense) *tensor.Dense {
 // each "other" D with distributions.BuildSpec, validation off), call the
 // capability, and compare with r.compare as the checks above do.
 
+// checkKL compares distributions.KL(dist, other) for each {other, expected};
+// a pair the engine has not registered is a gap.
 func checkKL(r *caseRun, raw json.RawMessage) error {
-	return gap("the engine has no KL divergence")
+	items, err := decodeList[struct {
+		Other    json.RawMessage `json:"other"`
+		Expected json.RawMessage `json:"expected"`
+	}](raw, "other", "expected")
+	if err != nil {
+		return err
+	}
+	d, err := r.dist()
+	if err != nil {
+		return err
+	}
+	for i, it := range items {
+		other, err := distributions.Build(it.Other, distributions.WithValidation(false))
+		if err != nil {
+			return fmt.Errorf("[%d]: %w", i, opError("build other", err))
+		}
+		want, err := caseTensor(it.Expected)
+		if err != nil {
+			return err
+		}
+		got, err := distributions.KL(d, other)
+		if errors.Is(err, distributions.ErrNoKL) {
+			return gap("kl: %v", err)
+		}
+		if err != nil {
+			return fmt.Errorf("[%d]: %w", i, opError("kl", err))
+		}
+		if err := r.compare(got, want); err != nil {
+			return fmt.Errorf("[%d]: %w", i, err)
+		}
+	}
+	return nil
 }
 
 // checkScoreParts compares distributions.ScorePartsOf(value) part by part;
