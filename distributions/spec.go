@@ -21,6 +21,20 @@ type Spec struct {
 	Family string                     `json:"family"`
 	Params map[string]json.RawMessage `json:"params"`
 	Apply  []json.RawMessage          `json:"apply"`
+	// Raw holds every key of the spec, so that composite families can read
+	// theirs ("base", "transforms", "mixture", "component").
+	Raw map[string]json.RawMessage `json:"-"`
+}
+
+// Part builds the distribution a composite spec holds under key (e.g.
+// "base"); ok is false when the spec has no such key.
+func (s *Spec) Part(key string, opts ...Option) (d Distribution, ok bool, err error) {
+	raw, ok := s.Raw[key]
+	if !ok {
+		return nil, false, nil
+	}
+	d, err = Build(raw, opts...)
+	return d, true, err
 }
 
 // A Builder makes a family's distribution from its spec's parameters.
@@ -56,6 +70,9 @@ func Families() []string {
 func Build(data []byte, opts ...Option) (Distribution, error) {
 	var s Spec
 	if err := json.Unmarshal(data, &s); err != nil {
+		return nil, fmt.Errorf("spec: %w", err)
+	}
+	if err := json.Unmarshal(data, &s.Raw); err != nil {
 		return nil, fmt.Errorf("spec: %w", err)
 	}
 	return BuildSpec(&s, opts...)
