@@ -1,6 +1,41 @@
-// Package autodiff is the bridge from tensordist to gorgonia graphs: one
-// fused custom op per family's LogProb, calling the same kernel (and its
-// analytic partials) as the eager API in package distributions, and
-// reparameterised sampling nodes. It is the only package that imports
-// gorgonia's graph package.
+// Package autodiff puts tensordist's distributions into gorgonia graphs.
+//
+// It is the only package that imports gorgonia's graph package, and it
+// holds no numerics of its own: every node calls the same kernels as the
+// eager API of package distributions ("one numerical code path").
+//
+//   - LogProb(f, x, params...) is one fused node per family: its forward
+//     pass builds the eager distribution from the input values and calls
+//     LogProb; its backward pass calls LogProbVJP(x, upstream), the family's
+//     kernel with analytic partials, summed back to each input's own shape.
+//     LogProbSum returns the scalar sum directly (the common loss), without
+//     the N-sized gradient of a separate Sum node.
+//   - MaskedLogProb and MaskedLogProbSum select through distributions.Mask:
+//     a masked entry is 0 in the forward pass and contributes exactly 0 to
+//     every gradient, even where its log-prob is -Inf or NaN.
+//   - ToEvent sums the n rightmost dims of a log-prob node (to_event).
+//   - RSample(f, src, sampleShape, params...) is a reparameterised draw:
+//     fresh noise from src on every run of the machine, and RSampleVJP as its
+//     backward pass, so LogProbSum(Normal, RSample(Normal, …), loc, scale)
+//     differentiates end to end.
+//   - Lgamma, Digamma, Trigamma, Softplus and LogSigmoid are the unary
+//     special functions gorgonia lacks (or computes inaccurately: its
+//     Softplus returns x for x > 16, an absolute error up to 1e-7), with
+//     analytic derivatives (Lgamma' is a Digamma node, Digamma' a Trigamma
+//     node).
+//
+// A Family (Normal, BernoulliLogits, Exponential, …, see families.go) says
+// how to build the eager distribution from parameter values; the
+// ready-made ones turn validation off, since the graph re-evaluates them
+// on every run. Every op works on both machines: the TapeMachine through
+// SymDiff (call G.Grad before creating the machine) and the LispMachine
+// through DoDiff. Inputs built with G.NewConstant (observed data) get no
+// gradient node at all. All float nodes of one op share a dtype, float64 or
+// float32.
+//
+// gorgonia pitfalls this package does not hide: variables and constants
+// with equal names are silently merged, so name every one uniquely;
+// gradients accumulate across the TapeMachine's RunAll and Reset unless a
+// solver's Step zeroes them; and the LispMachine's Reset re-runs only the
+// last node, so build a new LispMachine for every run.
 package autodiff
