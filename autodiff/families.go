@@ -40,6 +40,8 @@ var (
 	Uniform     = family2("Uniform", "low", "high", distributions.NewUniform)
 	Weibull     = family2("Weibull", "scale", "concentration", distributions.NewWeibull)
 	VonMises    = family2("VonMises", "loc", "concentration", distributions.NewVonMises)
+	Gamma       = family2("Gamma", "concentration", "rate", distributions.NewGamma)
+	Chi2        = family1("Chi2", "df", distributions.NewChi2)
 
 	BernoulliProbs            = family1("BernoulliProbs", "probs", distributions.NewBernoulli)
 	BernoulliLogits           = family1("BernoulliLogits", "logits", distributions.NewBernoulliLogits)
@@ -60,7 +62,7 @@ var (
 func Families() []Family {
 	return []Family{
 		Normal, Cauchy, Laplace, Gumbel, LogNormal, HalfNormal, HalfCauchy, Exponential,
-		Pareto, Uniform, Weibull, VonMises,
+		Pareto, Uniform, Weibull, VonMises, Gamma, Chi2,
 		BernoulliProbs, BernoulliLogits, ContinuousBernoulliProbs, ContinuousBernoulliLogits,
 		GeometricProbs, GeometricLogits, RelaxedBernoulliProbs, RelaxedBernoulliLogits,
 		CategoricalProbs, CategoricalLogits,

@@ -44,6 +44,8 @@ var (
 		{autodiff.Uniform, []func(*rand.Rand) float64{uniform(-2, -1), uniform(1, 2)}, uniform(-1, 1)},
 		{autodiff.Weibull, []func(*rand.Rand) float64{pos, pos}, posX},
 		{autodiff.VonMises, []func(*rand.Rand) float64{locGen, pos}, uniform(-3, 3)},
+		{autodiff.Gamma, []func(*rand.Rand) float64{pos, pos}, posX},
+		{autodiff.Chi2, []func(*rand.Rand) float64{pos}, posX},
 		{autodiff.BernoulliProbs, []func(*rand.Rand) float64{unit}, binary},
 		{autodiff.BernoulliLogits, []func(*rand.Rand) float64{logit}, binary},
 		{autodiff.ContinuousBernoulliProbs, []func(*rand.Rand) float64{unit}, uniform(0, 1)},
