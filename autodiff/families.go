@@ -42,6 +42,8 @@ var (
 	VonMises    = family2("VonMises", "loc", "concentration", distributions.NewVonMises)
 	Gamma       = family2("Gamma", "concentration", "rate", distributions.NewGamma)
 	Chi2        = family1("Chi2", "df", distributions.NewChi2)
+	Beta        = family2("Beta", "concentration1", "concentration0", distributions.NewBeta)
+	Kumaraswamy = family2("Kumaraswamy", "concentration1", "concentration0", distributions.NewKumaraswamy)
 
 	BernoulliProbs            = family1("BernoulliProbs", "probs", distributions.NewBernoulli)
 	BernoulliLogits           = family1("BernoulliLogits", "logits", distributions.NewBernoulliLogits)
@@ -62,7 +64,7 @@ var (
 func Families() []Family {
 	return []Family{
 		Normal, Cauchy, Laplace, Gumbel, LogNormal, HalfNormal, HalfCauchy, Exponential,
-		Pareto, Uniform, Weibull, VonMises, Gamma, Chi2,
+		Pareto, Uniform, Weibull, VonMises, Gamma, Chi2, Beta, Kumaraswamy,
 		BernoulliProbs, BernoulliLogits, ContinuousBernoulliProbs, ContinuousBernoulliLogits,
 		GeometricProbs, GeometricLogits, RelaxedBernoulliProbs, RelaxedBernoulliLogits,
 		CategoricalProbs, CategoricalLogits,

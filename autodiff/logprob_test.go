@@ -46,6 +46,8 @@ var (
 		{autodiff.VonMises, []func(*rand.Rand) float64{locGen, pos}, uniform(-3, 3)},
 		{autodiff.Gamma, []func(*rand.Rand) float64{pos, pos}, posX},
 		{autodiff.Chi2, []func(*rand.Rand) float64{pos}, posX},
+		{autodiff.Beta, []func(*rand.Rand) float64{pos, pos}, uniform(0.05, 0.95)},
+		{autodiff.Kumaraswamy, []func(*rand.Rand) float64{pos, pos}, uniform(0.05, 0.95)},
 		{autodiff.BernoulliProbs, []func(*rand.Rand) float64{unit}, binary},
 		{autodiff.BernoulliLogits, []func(*rand.Rand) float64{logit}, binary},
 		{autodiff.ContinuousBernoulliProbs, []func(*rand.Rand) float64{unit}, uniform(0, 1)},
