@@ -14,12 +14,22 @@ import re
 import statistics
 import sys
 
-OPS = [("log_prob", "LogProb"), ("sample_batch", "Sample"),
-       ("sample_scalar", "SampleScalar"), ("rsample_lp_bwd", "RSampleGrad")]
-FAMILIES = ["Normal", "Bernoulli"]
+OPS = [("log_prob", "LogProb"), ("log_prob_sharedcov", "LogProbSharedCov"),
+       ("sample_batch", "Sample"), ("sample_scalar", "SampleScalar"),
+       ("rsample_lp_bwd", "RSampleGrad")]
+FAMILIES = ["Normal", "Gamma", "Beta", "Poisson", "Binomial", "Bernoulli",
+            "Categorical", "Dirichlet", "MultivariateNormal"]
+# Benchmarks of the multivariate families carry the family in the
+# function name (BenchmarkLogProbDirichlet/Dirichlet/..., and MVN's layout
+# as the first level: per-event is torch's log_prob, shared-cov its
+# log_prob_sharedcov): CANON maps (function, first level) to (op, family).
+CANON = {("LogProbMVN", "per-event"): ("LogProb", "MultivariateNormal"),
+         ("LogProbMVN", "shared-cov"): ("LogProbSharedCov", "MultivariateNormal"),
+         ("SampleMVN", "per-event"): ("Sample", "MultivariateNormal"),
+         ("SampleScalarMVN", "shared-cov"): ("SampleScalar", "MultivariateNormal")}
 DTYPES = [("f32", "float32"), ("f64", "float64")]
 NS = [(1, "1"), (100, "100"), (10_000, "1e4"), (1_000_000, "1e6")]
-LINE = re.compile(r"Benchmark(\w+)/(\w+)/(f32|f64)/n=(\d+)(?:-\d+)?\s+\d+\s+[\d.]+ ns/op\s+([\d.]+) ns/elem"
+LINE = re.compile(r"Benchmark(\w+)/([\w-]+)/(f32|f64)/n=(\d+)(?:-\d+)?\s+\d+\s+[\d.]+ ns/op\s+([\d.]+) ns/elem"
                   r"(?:\s+(\d+) B/op\s+(\d+) allocs/op)?")
 
 
@@ -28,7 +38,10 @@ def read_go(path):
     for line in open(path):
         m = LINE.match(line)
         if m:
-            k = (m[1], m[2], m[3], int(m[4]))
+            op, fam = CANON.get((m[1], m[2]), (m[1], m[2]))
+            if op.endswith(fam) and op != fam:  # LogProbDirichlet/Dirichlet
+                op = op[:-len(fam)]
+            k = (op, fam, m[3], int(m[4]))
             runs.setdefault(k, []).append(float(m[5]))
             if m[7]:
                 allocs[k] = int(m[7])
