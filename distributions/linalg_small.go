@@ -114,17 +114,14 @@ func symmetricAt(a []float64, n int) (i, j int, ok bool) {
 	return 0, 0, true
 }
 
-// checkPositiveDefinite is torch's positive_definite on every n×n matrix
-// of m (symmetric within isclose, then a Cholesky factorisation of the
-// lower triangle succeeds), reported as a ConstraintError of kind (ErrParam
-// for a parameter, ErrSupport for a value) naming family and name, at the
-// failing entry or pivot.
-func checkPositiveDefinite(family, name string, m tensor.Value, n int, kind error) error {
+// checkSymmetric is the symmetry half of torch's positive_definite on
+// every n×n matrix of m, reported as a ConstraintError of kind naming
+// family and name at the first entry that is not close to its transpose.
+func checkSymmetric(family, name string, m tensor.Value, n int, kind error) error {
 	data, err := tensor.Float64s(m)
 	if err != nil {
 		return err
 	}
-	l := make([]float64, n*n)
 	for k := 0; k+n*n <= len(data) && n > 0; k += n * n {
 		a := data[k : k+n*n]
 		if i, j, ok := symmetricAt(a, n); !ok {
@@ -134,7 +131,23 @@ func checkPositiveDefinite(family, name string, m tensor.Value, n int, kind erro
 			}
 			return &ConstraintError{Family: family, Name: name, Rule: rule, Got: a[i*n+j], Index: unravel(k+i*n+j, tensor.ShapeOf(m)), Err: kind}
 		}
-		if p, s := mvnCholesky(a, n, l); p >= 0 {
+	}
+	return nil
+}
+
+// checkPositiveDefinite is torch's positive_definite on every n×n matrix
+// of m (checkSymmetric, then a Cholesky factorisation of the lower
+// triangle succeeds), reported as a ConstraintError of kind (ErrParam for a
+// parameter, ErrSupport for a value) naming family and name, at the
+// failing entry or pivot.
+func checkPositiveDefinite(family, name string, m tensor.Value, n int, kind error) error {
+	if err := checkSymmetric(family, name, m, n, kind); err != nil {
+		return err
+	}
+	data, _ := tensor.Float64s(m) // checkSymmetric read it
+	l := make([]float64, n*n)
+	for k := 0; k+n*n <= len(data) && n > 0; k += n * n {
+		if p, s := mvnCholesky(data[k:k+n*n], n, l); p >= 0 {
 			return &ConstraintError{
 				Family: family, Name: name, Rule: "positive definite (the Cholesky pivot here is not > 0)",
 				Got: s, Index: unravel(k+p*n+p, tensor.ShapeOf(m)), Err: kind,

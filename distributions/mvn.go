@@ -131,11 +131,11 @@ func newMVN(loc, m *tensor.Dense, kind mvnKind, opts []Option) (*MultivariateNor
 			return nil, err
 		}
 		if kind == mvnTril {
-			err = mvnCheckLowerCholesky(m, n)
+			err = checkLowerCholesky(mvnFamily, name, m, n)
 		} else {
-			err = mvnCheckSymmetric(name, m, n)
+			err = checkSymmetric(mvnFamily, name, m, n, ErrParam)
 		}
-		if err != nil {
+		if err != nil { // a ConstraintError: the dtype was checked above
 			return nil, err
 		}
 	}
@@ -148,62 +148,6 @@ func newMVN(loc, m *tensor.Dense, kind mvnKind, opts []Option) (*MultivariateNor
 		return nil, err
 	}
 	return d, nil
-}
-
-// mvnCheckSymmetric is the symmetry half of torch's positive_definite:
-// isclose(M, Mᵀ, rtol=1e-5, atol=1e-6) at every entry (NaN is never close;
-// equal infinities are).
-func mvnCheckSymmetric(name string, m *tensor.Dense, n int) error {
-	data, err := tensor.Float64s(m)
-	if err != nil {
-		return fmt.Errorf("%s: %s: %w", mvnFamily, name, err)
-	}
-	for k := 0; k+n*n <= len(data) && n > 0; k += n * n {
-		a := data[k : k+n*n]
-		for i := range n {
-			for j := range n {
-				v, t := a[i*n+j], a[j*n+i]
-				if v == t || math.Abs(v-t) <= 1e-6+1e-5*math.Abs(t) {
-					continue
-				}
-				rule := "symmetric (|a_ij - a_ji| <= 1e-6 + 1e-5·|a_ji|)"
-				if v != v {
-					rule = "real (not NaN)"
-				}
-				return &ConstraintError{
-					Family: mvnFamily, Name: name, Rule: rule,
-					Got: v, Index: unravel(k+i*n+j, tensor.ShapeOf(m)), Err: ErrParam,
-				}
-			}
-		}
-	}
-	return nil
-}
-
-// mvnCheckLowerCholesky is torch's lower_cholesky: zeros above the
-// diagonal, a positive diagonal, and (as torch's tril(L) == L fails on it)
-// no NaN below.
-func mvnCheckLowerCholesky(m *tensor.Dense, n int) error {
-	data, err := tensor.Float64s(m)
-	if err != nil {
-		return fmt.Errorf("%s: scale_tril: %w", mvnFamily, err)
-	}
-	for at, v := range data {
-		i, j := (at/n)%n, at%n
-		rule := ""
-		switch {
-		case j > i && v != 0:
-			rule = "lower triangular (0 above the diagonal)"
-		case j == i && !(v > 0):
-			rule = "> 0 on the diagonal"
-		case j < i && v != v:
-			rule = "real (not NaN) below the diagonal"
-		}
-		if rule != "" {
-			return &ConstraintError{Family: mvnFamily, Name: "scale_tril", Rule: rule, Got: v, Index: unravel(at, tensor.ShapeOf(m)), Err: ErrParam}
-		}
-	}
-	return nil
 }
 
 // mvnFactorise sets the factor L of every distinct matrix, 1/L_ii and
@@ -932,6 +876,7 @@ func (d *MultivariateNormal) Entropy() (*tensor.Dense, error) {
 	return d.bcast(t, d.batch), nil
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *MultivariateNormal) String() string {
 	return fmt.Sprintf("MultivariateNormal(batch_shape=%s, event_shape=(%d,), %s)", shape.Format(d.batch), d.n, mvnNames[d.kind])
 }
