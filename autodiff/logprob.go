@@ -99,8 +99,8 @@ func logProb(f Family, mask *tensor.Dense, sum bool, x *G.Node, params []*G.Node
 	if op.out, err = shape.CheckValue(op.shapes[0], d.BatchShape(), d.EventShape()); err != nil {
 		return nil, fmt.Errorf("autodiff: %s: %w", f.Name, err)
 	}
-	if base := innermost(d); !isGrader(base) {
-		return nil, fmt.Errorf("autodiff: %s (%T) has no analytic gradient (distributions.LogProbGrader)", f.Name, base)
+	if lacking := nonGrader(d); lacking != nil {
+		return nil, fmt.Errorf("autodiff: %s (%T) has no analytic gradient (distributions.LogProbGrader): %w", f.Name, lacking, distributions.ErrUnsupported)
 	}
 	if sum {
 		op.out = []int{}
@@ -108,23 +108,22 @@ func logProb(f Family, mask *tensor.Dense, sum bool, x *G.Node, params []*G.Node
 	return apply(*op, inputs...)
 }
 
-// innermost returns d without its wrappers (Masked, and Expanded when a
-// mask grows the batch), which are LogProbGraders whatever they wrap.
-func innermost(d distributions.Distribution) distributions.Distribution {
+// nonGrader returns the first of d and the distributions it wraps (Masked,
+// Expanded, Independent, Transformed: Base()) that has no analytic
+// gradient, or nil: a wrapper's LogProbVJP needs its base's.
+func nonGrader(d distributions.Distribution) distributions.Distribution {
 	for {
+		if _, ok := d.(distributions.LogProbGrader); !ok {
+			return d
+		}
 		w, ok := d.(interface {
 			Base() distributions.Distribution
 		})
 		if !ok {
-			return d
+			return nil
 		}
 		d = w.Base()
 	}
-}
-
-func isGrader(d distributions.Distribution) bool {
-	_, ok := d.(distributions.LogProbGrader)
-	return ok
 }
 
 // build returns the (masked) distribution of parameter values ps.
@@ -207,7 +206,7 @@ func (op logProbOp) vjp(vs []G.Value, up G.Value) ([]*tensor.Dense, error) {
 			out[k] = g.Params[op.fam.Params[k-1]]
 		}
 		if out[k] == nil {
-			return nil, fmt.Errorf("autodiff: %s gave no gradient for input %d", op.fam.Name, k)
+			return nil, fmt.Errorf("autodiff: %s gave no gradient for input %d: %w", op.fam.Name, k, distributions.ErrUnsupported)
 		}
 		if scale != 1 {
 			scaleBy(out[k], scale)

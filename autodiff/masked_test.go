@@ -45,6 +45,23 @@ func TestMaskedLogProb(t *testing.T) {
 			mask:   must(tensor.New([]bool{true, false, true, true, false, true}, 2, 3)),
 		},
 		{
+			name: "MultivariateNormal NaN event",
+			fam:  autodiff.MultivariateNormal,
+			x:    must(tensor.New([]float64{0.3, -0.2, 1.1, nan, 0.5, inf}, 2, 3)),
+			params: []*tensor.Dense{
+				tensor.Vector(0.1, 0.0, -0.4),
+				must(tensor.New([]float64{1.5, 0.3, 0.1, 0.3, 1.2, -0.2, 0.1, -0.2, 0.9}, 3, 3)),
+			},
+			mask: tensor.Vector(true, false),
+		},
+		{
+			name:   "Dirichlet value off the simplex",
+			fam:    autodiff.Dirichlet,
+			x:      must(tensor.New([]float64{0.2, 0.3, 0.5, 0.7, 0.5, -0.2, 0.1, 0.1, 0.8}, 3, 3)),
+			params: []*tensor.Dense{must(tensor.New([]float64{0.5, 1.5, 2.0, 0.7, 0.4, 1.2}, 2, 1, 3))},
+			mask:   must(tensor.New([]bool{true, false, true, false, false, true}, 2, 3)),
+		},
+		{
 			name:   "mask grows the batch",
 			fam:    autodiff.Exponential,
 			x:      tensor.Vector(0.3, -1.0, 2.0),

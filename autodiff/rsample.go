@@ -17,7 +17,8 @@ import (
 
 // RSample returns a node of reparameterised draws of family f, shaped
 // sampleShape + batch + event, for families whose distribution implements
-// distributions.RSampler and distributions.PathwiseGrader (Normal today).
+// distributions.RSampler and distributions.PathwiseGrader (see the
+// package doc).
 // Every run of the machine draws fresh noise from src, which the node
 // keeps: the same seed and the same sequence of runs give the same draws.
 // The backward pass is RSampleVJP(x, upstream), so the gradient of a loss
@@ -130,7 +131,7 @@ func (op rsampleOp) vjp(params []G.Value, x, up G.Value) ([]*tensor.Dense, error
 	for k, name := range op.fam.Params {
 		if op.diff[k] {
 			if out[k] = g[name]; out[k] == nil {
-				return nil, fmt.Errorf("autodiff: %s gave no rsample gradient for %s", op.fam.Name, name)
+				return nil, fmt.Errorf("autodiff: %s gave no rsample gradient for %s: %w", op.fam.Name, name, distributions.ErrUnsupported)
 			}
 		}
 	}

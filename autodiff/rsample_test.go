@@ -16,61 +16,7 @@ import (
 var (
 	rsLoc   = tensor.Vector(0.3, -1.2, 2.0)
 	rsScale = tensor.Vector(0.8, 1.5, 0.4)
-	rsW     = must(tensor.New([]float64{0.5, -1, 2, 0.1, 0.3, -0.7, 1.1, 0.2, -0.4, 0.9, -2, 0.6}, 4, 3))
 )
-
-// weighted is Σ w ⊙ x for eager draws of N(loc, scale), sample shape (4),
-// from a fresh source of seed: the noise is the graph's first run's.
-func weighted(t *testing.T, seed uint64, loc, scale *tensor.Dense) float64 {
-	d, err := distributions.NewNormal(loc, scale)
-	require.NoError(t, err)
-	x, err := d.RSample(rand.NewPCG(seed, 1), 4)
-	require.NoError(t, err)
-	var s float64
-	for i, v := range x.Float64s() {
-		s += rsW.Float64s()[i] * v
-	}
-	return s
-}
-
-// TestRSampleGradFiniteDifferences: the gradient of Σ w ⊙ RSample(...)
-// equals central differences of the eager draws with the noise held fixed
-// (the same seed), on both machines.
-func TestRSampleGradFiniteDifferences(t *testing.T) {
-	t.Parallel()
-	const seed, h = 42, 1e-6
-	fd := func(p *tensor.Dense, at int) float64 {
-		up, down := p.Clone().(*tensor.Dense), p.Clone().(*tensor.Dense)
-		up.Float64s()[at] += h
-		down.Float64s()[at] -= h
-		if p == rsLoc {
-			return (weighted(t, seed, up, rsScale) - weighted(t, seed, down, rsScale)) / (2 * h)
-		}
-		return (weighted(t, seed, rsLoc, up) - weighted(t, seed, rsLoc, down)) / (2 * h)
-	}
-	for _, m := range machines {
-		t.Run(m, func(t *testing.T) {
-			var x *G.Node
-			cost, grads := run(t, m, func(g *G.ExprGraph) (*G.Node, G.Nodes) {
-				ln, sn := node(g, rsLoc, false, "loc"), node(g, rsScale, false, "scale")
-				var err error
-				x, err = autodiff.RSample(autodiff.Normal, rand.NewPCG(seed, 1), []int{4}, ln, sn)
-				require.NoError(t, err)
-				require.Equal(t, []int{4, 3}, []int(x.Shape()))
-				wx := G.Must(G.HadamardProd(node(g, rsW, true, "w"), x))
-				return G.Must(G.Sum(wx)), G.Nodes{ln, sn}
-			})
-			approx(t, []float64{weighted(t, seed, rsLoc, rsScale)}, []float64{cost}, tol64, tol64, "cost")
-			for i, p := range []*tensor.Dense{rsLoc, rsScale} {
-				want := make([]float64, 3)
-				for j := range want {
-					want[j] = fd(p, j)
-				}
-				approx(t, want, grads[i], 1e-7, 1e-7, fmt.Sprintf("∂param%d", i))
-			}
-		})
-	}
-}
 
 // TestRSampleLogProbEndToEnd: for x = μ + σε, log q(x; μ, σ) = -ε²/2 -
 // log σ - log(2π)/2, so the total gradient (score term through x plus the

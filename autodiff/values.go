@@ -183,8 +183,10 @@ func apply(op G.Op, children ...*G.Node) (n *G.Node, err error) {
 
 // probe returns the values of nodes for a build-time evaluation of the
 // family's constructor: a node's value when it has one, else ones of its
-// shape and dtype (ones are inside every family's parameter space or, with
-// validation off, harmless).
+// shape and dtype, with n added on the diagonal of every trailing n×n
+// matrix. Those are inside every family's parameter space (positive,
+// positive definite) or, with validation off, harmless; Wishart's df > p-1
+// is the exception, so give its node a value.
 func probe(nodes []*G.Node) ([]*tensor.Dense, error) {
 	out := make([]*tensor.Dense, len(nodes))
 	for i, n := range nodes {
@@ -197,12 +199,28 @@ func probe(nodes []*G.Node) ([]*tensor.Dense, error) {
 			continue
 		}
 		s := []int(n.Shape().Clone())
+		ones := make([]float64, shape.Size(s))
+		for j := range ones {
+			ones[j] = 1
+		}
+		if k := len(s); k >= 2 && s[k-1] == s[k-2] {
+			m := s[k-1]
+			for j := 0; j < len(ones); j += m * m {
+				for d := range m {
+					ones[j+d*m+d] += float64(m)
+				}
+			}
+		}
 		var err error
 		switch n.Dtype() {
 		case tensor.Float64:
-			out[i], err = tensor.Full(1.0, s...)
+			out[i], err = tensor.New(ones, s...)
 		case tensor.Float32:
-			out[i], err = tensor.Full(float32(1), s...)
+			f := make([]float32, len(ones))
+			for j, v := range ones {
+				f[j] = float32(v)
+			}
+			out[i], err = tensor.New(f, s...)
 		default:
 			err = fmt.Errorf("autodiff: node %v has dtype %v, want float64 or float32", n, n.Dtype())
 		}

@@ -24,7 +24,6 @@ import (
 //	BenchmarkLogProbIntoDirichlet   into one reused array (no torch counterpart)
 //	BenchmarkSampleDirichlet        d.Sample() per batch row (torch sample_batch)
 //	BenchmarkSampleScalarDirichlet  Dirichlet(c [K]).Sample(N) (torch sample_scalar)
-//	BenchmarkRSampleGradDirichlet   build + RSample + LogProbGrad + RSampleVJP
 const dirK = 10
 
 // dirCase holds one workload in float64: the batch concentration, its
@@ -166,37 +165,6 @@ func BenchmarkSampleScalarDirichlet(b *testing.B) {
 		src := rand.NewPCG(seed, seed+1)
 		for b.Loop() {
 			if _, err := d.Sample(src, n); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-}
-
-// BenchmarkRSampleGradDirichlet is the eager analogue of torch's
-// rsample_lp_bwd (build d, x = d.rsample(), d.log_prob(x).sum().backward()):
-// build d from the concentration [N, K], draw x, LogProbGrad(x) (Σ log p,
-// ∂/∂x and the score term ∂/∂α), then RSampleVJP(x, ∂/∂x), the pathwise
-// term through x (implicit Beta-marginal gradients), which with the score
-// term is torch's full ∂/∂α.
-func BenchmarkRSampleGradDirichlet(b *testing.B) {
-	dirGrid(b, "Dirichlet", func(b *testing.B, dt string, n int) {
-		c := dirSetup(b, n)
-		conc := dirArr(b, dt, c.conc, n, dirK)
-		src := rand.NewPCG(seed, seed+1)
-		for b.Loop() {
-			d, err := distributions.NewDirichlet(conc, noVal)
-			if err != nil {
-				b.Fatal(err)
-			}
-			x, err := d.RSample(src)
-			if err != nil {
-				b.Fatal(err)
-			}
-			g, err := d.LogProbGrad(x)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if _, err := d.RSampleVJP(x, g.Value); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -15,6 +15,9 @@ import (
 	"slices"
 	"strings"
 
+	G "gorgonia.org/gorgonia"
+
+	"github.com/seed39ad66a2/tensordist/autodiff"
 	"github.com/seed39ad66a2/tensordist/distributions"
 	"github.com/seed39ad66a2/tensordist/shape"
 	"github.com/seed39ad66a2/tensordist/tensor"
@@ -39,6 +42,9 @@ type goldenCase struct {
 	name string
 	keys map[string]json.RawMessage
 	err  error // the case could not be read: it fails
+	// graphWrap, when set, wraps the distribution the graph path of
+	// grad_log_prob builds (a meta-test plants a fault there).
+	graphWrap func(distributions.Distribution) distributions.Distribution
 }
 
 // parseCase reads one case object.
@@ -846,7 +852,192 @@ func checkGradLogProb(r *caseRun, raw json.RawMessage) error {
 			return fmt.Errorf("wrt %s: %w", name, err)
 		}
 	}
+	return checkGraphGrad(r, x, c.Wrt)
+}
+
+// checkGraphGrad runs grad_log_prob through the graph path as well: one
+// autodiff.LogProbSum node on a TapeMachine, its family built on the fly
+// from the case's spec with the parameters of wrt substituted. A parameter
+// the graph cannot reach is a gap; a gradient that differs fails.
+func checkGraphGrad(r *caseRun, x *tensor.Dense, wrt map[string]json.RawMessage) error {
+	names := sortedFields(wrt)
+	got, err := graphGradients(r, x, names)
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		want, err := caseTensor(wrt[name])
+		if err != nil {
+			return err
+		}
+		g := got[name]
+		if name == "scale_tril" || strings.HasSuffix(name, ".scale_tril") {
+			g = lowerTriangle(g)
+		}
+		if err := r.compare(g, want); err != nil {
+			return fmt.Errorf("graph: wrt %s: %w", name, err)
+		}
+	}
 	return nil
+}
+
+// graphGradients returns ∂Σ log p(x)/∂θ for each parameter θ of names (a
+// torch name or a dotted path into a composite spec) from the graph path:
+// the case's spec becomes an autodiff.Family whose New rebuilds it with
+// the parameter values substituted, x a constant node and each θ a
+// variable, the sum one LogProbSum node on a TapeMachine.
+func graphGradients(r *caseRun, x *tensor.Dense, names []string) (grads map[string]*tensor.Dense, err error) {
+	spec := r.c.keys["dist"]
+	g := G.NewGraph()
+	params := make(G.Nodes, len(names))
+	for i, name := range names {
+		raw, ok := specParam(spec, name)
+		if !ok {
+			return nil, gap("graph: the spec has no parameter %s", name)
+		}
+		v, err := caseTensor(raw)
+		if err != nil {
+			return nil, err
+		}
+		params[i] = graphNode(g, v, false, fmt.Sprintf("param%d_%s", i, name))
+	}
+	fam := autodiff.Family{Name: "golden " + r.c.name, Params: names, New: func(ps []*tensor.Dense) (distributions.Distribution, error) {
+		s := spec
+		for i, name := range names {
+			v, err := tensorJSON(ps[i])
+			if err != nil {
+				return nil, err
+			}
+			if s, err = setSpecParam(s, name, v); err != nil {
+				return nil, err
+			}
+		}
+		d, err := distributions.Build(s, distributions.WithValidation(false))
+		if err == nil && r.c.graphWrap != nil {
+			d = r.c.graphWrap(d)
+		}
+		return d, err
+	}}
+	defer func() { // gorgonia panics in places (G.Grad on a non-differentiable op)
+		if p := recover(); p != nil {
+			grads, err = nil, fmt.Errorf("graph: gorgonia panicked: %v", p)
+		}
+	}()
+	cost, err := autodiff.LogProbSum(fam, graphNode(g, x, true, "x"), params...)
+	if err != nil {
+		return nil, opError("graph: LogProbSum", err)
+	}
+	if _, err := G.Grad(cost, params...); err != nil {
+		return nil, opError("graph: G.Grad", err)
+	}
+	vm := G.NewTapeMachine(g, G.BindDualValues(params...))
+	defer vm.Close()
+	if err := vm.RunAll(); err != nil {
+		// The tape hides an op's error in a type without Unwrap; Err()
+		// reaches it (and the ErrUnsupported of an unreachable parameter).
+		var vmErr interface{ Err() error }
+		if errors.As(err, &vmErr) {
+			err = vmErr.Err()
+		}
+		return nil, opError("graph: RunAll", err)
+	}
+	grads = make(map[string]*tensor.Dense, len(names))
+	for i, name := range names {
+		d, err := params[i].Grad()
+		if err != nil {
+			return nil, fmt.Errorf("graph: gradient of %s: %w", name, err)
+		}
+		switch d := d.(type) {
+		case *G.F64:
+			grads[name] = tensor.Scalar(float64(*d))
+		case *tensor.Dense:
+			grads[name] = d
+		default:
+			return nil, fmt.Errorf("graph: gradient of %s is a %T", name, d)
+		}
+	}
+	return grads, nil
+}
+
+// graphNode returns a constant or a variable node of g holding a copy of v;
+// name must be unique in g (gorgonia merges equal names).
+func graphNode(g *G.ExprGraph, v *tensor.Dense, constant bool, name string) *G.Node {
+	v = v.Clone().(*tensor.Dense)
+	s := shape.Clone(tensor.ShapeOf(v))
+	switch {
+	case len(s) == 0 && constant:
+		return G.NewConstant(v.Float64s()[0], G.WithName(name))
+	case len(s) == 0:
+		return G.NewScalar(g, tensor.Float64, G.WithName(name), G.WithValue(G.NewF64(v.Float64s()[0])))
+	case constant:
+		return G.NewConstant(v, G.WithName(name))
+	}
+	return G.NewTensor(g, tensor.Float64, len(s), G.WithShape(s...), G.WithName(name), G.WithValue(v))
+}
+
+// specParam returns the parameter of spec at path: "loc" is params.loc,
+// "base.loc" the loc of the distribution under "base".
+func specParam(spec json.RawMessage, path string) (json.RawMessage, bool) {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(spec, &m) != nil {
+		return nil, false
+	}
+	if head, rest, nested := strings.Cut(path, "."); nested {
+		return specParam(m[head], rest)
+	}
+	var params map[string]json.RawMessage
+	if json.Unmarshal(m["params"], &params) != nil {
+		return nil, false
+	}
+	v, ok := params[path]
+	return v, ok
+}
+
+// setSpecParam returns spec with the parameter at path (see specParam)
+// replaced by v.
+func setSpecParam(spec json.RawMessage, path string, v json.RawMessage) (json.RawMessage, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(spec, &m); err != nil {
+		return nil, err
+	}
+	var err error
+	if head, rest, nested := strings.Cut(path, "."); nested {
+		if m[head], err = setSpecParam(m[head], rest, v); err != nil {
+			return nil, err
+		}
+	} else {
+		var params map[string]json.RawMessage
+		if err := json.Unmarshal(m["params"], &params); err != nil {
+			return nil, err
+		}
+		params[path] = v
+		if m["params"], err = json.Marshal(params); err != nil {
+			return nil, err
+		}
+	}
+	return json.Marshal(m)
+}
+
+// tensorJSON writes t as a spec tensor, non-finite numbers as strings.
+func tensorJSON(t *tensor.Dense) (json.RawMessage, error) {
+	data, err := tensor.Float64s(t)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]any, len(data))
+	for i, v := range data {
+		switch {
+		case math.IsNaN(v):
+			out[i] = "nan"
+		case math.IsInf(v, 1):
+			out[i] = "inf"
+		case math.IsInf(v, -1):
+			out[i] = "-inf"
+		default:
+			out[i] = v
+		}
+	}
+	return json.Marshal(map[string]any{"shape": shape.Clone(tensor.ShapeOf(t)), "data": out})
 }
 
 // lowerTriangle returns a copy of a batch of square matrices with the

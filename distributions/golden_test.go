@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/seed39ad66a2/tensordist/distributions"
 )
 
 const (
@@ -205,4 +207,55 @@ func TestGoldenRunner(t *testing.T) {
 			t.Errorf("sample_moments, mean %s, variance %s: got %v, want an error containing %q", m.mean, m.variance, err, m.reason)
 		}
 	}
+}
+
+// TestGoldenGraphPath shows that grad_log_prob's graph path runs and can
+// fail on its own: with the eager gradient right, a fault planted in the
+// VJP the graph calls fails the case, and a parameter the graph cannot
+// reach makes it unsupported.
+func TestGoldenGraphPath(t *testing.T) {
+	const body = `"dist": {"family": "Normal", "params": {"loc": {"shape": [2], "data": [1, 0.5]}, "scale": {"shape": [], "data": [2]}}},
+		"grad_log_prob": {"value": {"shape": [2], "data": [0, 0.5]}, "wrt": {"loc": {"shape": [2], "data": [-0.25, 0]}, "scale": {"shape": [], "data": [-0.875]}}}`
+	tests := []struct {
+		name   string
+		plant  func(*distributions.Gradient)
+		want   caseStatus
+		reason string
+	}{
+		{"right", nil, casePassed, ""},
+		{"scaled loc gradient", func(g *distributions.Gradient) { g.Params["loc"].Float64s()[0] *= 1 + 1e-6 }, caseFailed, "graph: wrt loc"},
+		{"scale gradient missing", func(g *distributions.Gradient) { delete(g.Params, "scale") }, caseUnsupported, "graph"},
+	}
+	for _, tt := range tests {
+		c, err := parseCase([]byte(`{"name": "meta/graph ` + tt.name + `", ` + body + `}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tt.plant != nil {
+			c.graphWrap = func(d distributions.Distribution) distributions.Distribution { return plantedVJP{d, tt.plant} }
+		}
+		st, reason := runCase(c)
+		if st != tt.want || !strings.Contains(reason, tt.reason) {
+			t.Errorf("%s: got %s (%s), want %s (reason containing %q)", tt.name, st, reason, tt.want, tt.reason)
+		}
+	}
+}
+
+// plantedVJP changes the result of its distribution's LogProbVJP, which
+// the graph path calls, and leaves LogProbGrad, the eager path's, alone.
+type plantedVJP struct {
+	distributions.Distribution
+	plant func(*distributions.Gradient)
+}
+
+func (p plantedVJP) LogProbGrad(x distributions.Value) (*distributions.Gradient, error) {
+	return p.Distribution.(distributions.LogProbGrader).LogProbGrad(x)
+}
+
+func (p plantedVJP) LogProbVJP(x, upstream distributions.Value) (*distributions.Gradient, error) {
+	g, err := p.Distribution.(distributions.LogProbGrader).LogProbVJP(x, upstream)
+	if err == nil {
+		p.plant(g)
+	}
+	return g, err
 }
