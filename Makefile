@@ -13,7 +13,9 @@ test:
 	$(GO) vet ./...
 	cd examples && $(GO) vet ./...
 
-# The main example: batched distributions, samples, log_prob and gradients.
+# The main example: stochastic variational inference for a hierarchical
+# model in a gorgonia graph (RSample + LogProbSum + Adam); writes
+# docs/img/demo.png.
 demo:
 	cd examples && $(GO) run ./demo
 
