@@ -2,13 +2,18 @@
 // cells of PyTorch's reference script shared/bench/torch_bench.py (see
 // shared/bench/README.md for the naming contract; shared/ sits next to this
 // module's root), so that one table compares the two libraries cell by
-// cell. It has no exported API: the benchmarks are in bench_test.go.
+// cell. It has no exported API: the grid is in bench_test.go, other
+// families add themselves from their own files, and the multivariate ones
+// name the family in the function (BenchmarkLogProbDirichlet/Dirichlet/…,
+// BenchmarkLogProbMVN/<per-event|shared-cov>/…; compare.py maps them).
 //
 //	BenchmarkLogProb/<Family>/<f32|f64>/n=<N>      torch log_prob
 //	BenchmarkLogProbInto/<Family>/<f32|f64>/n=<N>  the same into a reused buffer (no torch cell)
 //	BenchmarkSample/<Family>/<f32|f64>/n=<N>       torch sample_batch: d.Sample(src), params of shape [N]
 //	BenchmarkSampleScalar/<Family>/<f32|f64>/n=<N> torch sample_scalar: d.Sample(src, N), scalar params
-//	BenchmarkRSampleGrad/<Family>/<f32|f64>/n=<N>  torch rsample_lp_bwd (reparameterised families only)
+//	BenchmarkRSampleGrad/<Family>/<f32|f64>/n=<N>  torch rsample_lp_bwd: build, RSample, LogProbGrad,
+//	                                                RSampleVJP, the full gradient (Normal, Gamma, Beta, Dirichlet)
+//	BenchmarkRSampleGradGraph/<Family>/<f32|f64>/n=<N>  the same step on a gorgonia TapeMachine built once
 //
 // Every benchmark uses the script's workloads and parameter distributions
 // (Normal loc~N(0,1), scale~U(0.5,2), x~N(0,1); Bernoulli logits~N(0,1),
