@@ -13,7 +13,12 @@
 //   - MaskedLogProb and MaskedLogProbSum select through distributions.Mask:
 //     a masked entry is 0 in the forward pass and contributes exactly 0 to
 //     every gradient, even where its log-prob is -Inf or NaN.
-//   - ToEvent sums the n rightmost dims of a log-prob node (to_event).
+//   - ToEvent sums the n rightmost dims of a log-prob node (to_event), and
+//     Expand(f, batch) is family f expanded to a batch shape (expand): its
+//     nodes have that shape and their gradients sum back to the parameters.
+//   - LogSumExp reduces a node's last dim stably (a mixture's or an
+//     enumerated sum's likelihood); gorgonia's own adds the maximum inside
+//     the logarithm.
 //   - RSample(f, src, sampleShape, params...) is a reparameterised draw:
 //     fresh noise from src on every run of the machine, and RSampleVJP as its
 //     backward pass, so LogProbSum(Normal, RSample(Normal, …), loc, scale)
