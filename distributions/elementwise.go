@@ -15,8 +15,10 @@ import (
 // w·∂log p/∂in[k] into each non-nil grad[k] (in in[k]'s own shape) and
 // Σ w·log p into sum. An element of weight 0 is skipped, so that it adds
 // exactly 0 even where log p or a partial is infinite or NaN (a masked
-// entry). Families compute and accumulate in float64 whatever T is, so that
-// float32 gradients of broadcast parameters do not drift.
+// entry). Gradients are computed and accumulated in float64 whatever T is,
+// so that float32 gradients of broadcast parameters do not drift; log p
+// alone may be computed in T (Normal's float32 path, within tol32 of its
+// float64 path).
 type kernel[T tensor.Float] func(a *kargs[T])
 
 type kargs[T tensor.Float] struct {

@@ -62,47 +62,49 @@ func (d *LogNormal) Loc() *tensor.Dense { return d.params[0] }
 func (d *LogNormal) Scale() *tensor.Dense { return d.params[1] }
 
 // logNormalKernel is LogNormal's one numerical path; operands (out, x,
-// loc, scale).
+// loc, scale). log x and log σ come from tensor.LogSlice in float64,
+// logChunk elements of a run at a time.
 func logNormalKernel[T tensor.Float](a *kargs[T]) {
 	x, mu, sg := a.in[0], a.in[1], a.in[2]
+	var logXBuf, logSBuf [logChunk]float64
 	for r := range a.p.RunsIn(a.lo, a.hi) {
-		o, ox, om, os := r.Off[0], r.Off[1], r.Off[2], r.Off[3]
 		sx, sm, ss := r.Step[1], r.Step[2], r.Step[3]
-		c := -tensor.Log(float64(sg[os])) - halfLog2Pi // hoisted: one log per run when σ is broadcast
-		for i := range r.N {
-			xv, m, s := float64(x[ox+i*sx]), float64(mu[om+i*sm]), float64(sg[os+i*ss])
-			if ss != 0 {
-				c = -tensor.Log(s) - halfLog2Pi
-			}
-			y := tensor.Log(xv)
-			z := (y - m) / s
-			lp := c - z*z/2 - y
-			if xv <= 0 {
-				lp = math.Inf(-1)
-			}
-			if a.out != nil {
-				a.out[o+i] = T(lp)
-			}
-			if a.grad == nil {
-				continue
-			}
-			w := a.weight(o + i)
-			if w == 0 { // select, never multiply: a masked -Inf or NaN stays out
-				continue
-			}
-			a.sum += w * lp
-			if xv <= 0 {
-				continue
-			}
-			wzs := w * z / s                                    // ∂/∂μ
-			if g := a.grad[0]; g != nil && !math.IsInf(xv, 1) { // at x = +Inf the limit of (z/σ+1)/x is 0
-				g[ox+i*sx] -= (wzs + w) / xv
-			}
-			if g := a.grad[1]; g != nil {
-				g[om+i*sm] += wzs
-			}
-			if g := a.grad[2]; g != nil {
-				g[os+i*ss] += wzs*z - w/s // w(z²-1)/σ
+		for c := 0; c < r.N; c += logChunk {
+			n := min(logChunk, r.N-c)
+			o, ox, om, os := r.Off[0]+c, r.Off[1]+c*sx, r.Off[2]+c*sm, r.Off[3]+c*ss
+			logX, logS := runLogs(logXBuf[:n], x, ox, sx), runLogs(logSBuf[:n], sg, os, ss)
+			for i := range n {
+				xv, m, s := float64(x[ox+i*sx]), float64(mu[om+i*sm]), float64(sg[os+i*ss])
+				y := logX[i]
+				z := (y - m) / s
+				lp := -logS[i] - halfLog2Pi - z*z/2 - y
+				if xv <= 0 {
+					lp = math.Inf(-1)
+				}
+				if a.out != nil {
+					a.out[o+i] = T(lp)
+				}
+				if a.grad == nil {
+					continue
+				}
+				w := a.weight(o + i)
+				if w == 0 { // select, never multiply: a masked -Inf or NaN stays out
+					continue
+				}
+				a.sum += w * lp
+				if xv <= 0 {
+					continue
+				}
+				wzs := w * z / s                                    // ∂/∂μ
+				if g := a.grad[0]; g != nil && !math.IsInf(xv, 1) { // at x = +Inf the limit of (z/σ+1)/x is 0
+					g[ox+i*sx] -= (wzs + w) / xv
+				}
+				if g := a.grad[1]; g != nil {
+					g[om+i*sm] += wzs
+				}
+				if g := a.grad[2]; g != nil {
+					g[os+i*ss] += wzs*z - w/s // w(z²-1)/σ
+				}
 			}
 		}
 	}
@@ -205,6 +207,7 @@ func (d *LogNormal) ICDF(u Value) (*tensor.Dense, error) {
 	})
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *LogNormal) String() string {
 	return fmt.Sprintf("LogNormal(batch_shape=%s)", shape.Format(d.batch))
 }

@@ -58,56 +58,77 @@ func (d *Normal) Loc() *tensor.Dense { return d.params[0] }
 func (d *Normal) Scale() *tensor.Dense { return d.params[1] }
 
 // normalKernel is Normal's one numerical path; operands (out, x, loc, scale).
+// log σ comes from tensor.LogSlice, logChunk elements of a run at a time.
+// Without gradients the arithmetic is in T (float32 stays float32, which is
+// where the vector log pays most); with them in float64, as for every
+// family.
 func normalKernel[T tensor.Float](a *kargs[T]) {
-	x, mu, sg := a.in[0], a.in[1], a.in[2]
 	for r := range a.p.RunsIn(a.lo, a.hi) {
-		o, ox, om, os := r.Off[0], r.Off[1], r.Off[2], r.Off[3]
-		sx, sm, ss := r.Step[1], r.Step[2], r.Step[3]
-		if a.grad == nil {
-			out := a.out[o : o+r.N]
-			if sx == 1 && sm == 1 && ss == 1 { // all contiguous: slices let the compiler drop bounds checks
-				xs, ms, ss := x[ox:ox+len(out)], mu[om:om+len(out)], sg[os:os+len(out)]
-				for i := range out {
-					s := float64(ss[i])
-					z := (float64(xs[i]) - float64(ms[i])) / s
-					out[i] = T(-z*z/2 - tensor.Log(s) - halfLog2Pi)
-				}
-				continue
+		for c := 0; c < r.N; c += logChunk {
+			m := min(logChunk, r.N-c)
+			if a.grad == nil {
+				normalChunkLogProb(a, r, c, m)
+			} else {
+				normalChunkGrad(a, r, c, m)
 			}
-			logS := tensor.Log(float64(sg[os])) // hoisted: one log per run when σ is broadcast
-			for i := range out {
-				s := float64(sg[os+i*ss])
-				if ss != 0 {
-					logS = tensor.Log(s)
-				}
-				z := (float64(x[ox+i*sx]) - float64(mu[om+i*sm])) / s
-				out[i] = T(-z*z/2 - logS - halfLog2Pi)
-			}
+		}
+	}
+}
+
+// normalChunkLogProb writes log p of run elements [c, c+m). Every operand
+// element is read before the output element it may share memory with is
+// written.
+func normalChunkLogProb[T tensor.Float](a *kargs[T], r shape.Run, c, m int) {
+	x, mu, sg := a.in[0], a.in[1], a.in[2]
+	ox, om, os := r.Off[1]+c*r.Step[1], r.Off[2]+c*r.Step[2], r.Off[3]+c*r.Step[3]
+	sx, sm, ss := r.Step[1], r.Step[2], r.Step[3]
+	var buf [logChunk]T
+	logS := runLogs(buf[:m], sg, os, ss)
+	out := a.out[r.Off[0]+c : r.Off[0]+c+m]
+	h := T(halfLog2Pi)
+	if sx == 1 && sm == 1 && ss == 1 { // all contiguous: slices let the compiler drop bounds checks
+		xs, ms, ss := x[ox:ox+m], mu[om:om+m], sg[os:os+m]
+		for i := range out {
+			z := (xs[i] - ms[i]) / ss[i]
+			out[i] = -z*z/2 - logS[i] - h
+		}
+		return
+	}
+	for i := range out {
+		z := (x[ox+i*sx] - mu[om+i*sm]) / sg[os+i*ss]
+		out[i] = -z*z/2 - logS[i] - h
+	}
+}
+
+// normalChunkGrad is normalChunkLogProb with the partials, in float64.
+func normalChunkGrad[T tensor.Float](a *kargs[T], r shape.Run, c, m int) {
+	x, mu, sg := a.in[0], a.in[1], a.in[2]
+	o, ox, om, os := r.Off[0]+c, r.Off[1]+c*r.Step[1], r.Off[2]+c*r.Step[2], r.Off[3]+c*r.Step[3]
+	sx, sm, ss := r.Step[1], r.Step[2], r.Step[3]
+	var buf [logChunk]float64
+	logS := runLogs(buf[:m], sg, os, ss)
+	gx, gm, gs := a.grad[0], a.grad[1], a.grad[2]
+	for i := range m {
+		s := float64(sg[os+i*ss])
+		z := (float64(x[ox+i*sx]) - float64(mu[om+i*sm])) / s
+		lp := -z*z/2 - logS[i] - halfLog2Pi
+		if a.out != nil {
+			a.out[o+i] = T(lp)
+		}
+		w := a.weight(o + i)
+		if w == 0 { // select, never multiply: a masked -Inf or NaN stays out
 			continue
 		}
-		gx, gm, gs := a.grad[0], a.grad[1], a.grad[2]
-		for i := range r.N {
-			s := float64(sg[os+i*ss])
-			z := (float64(x[ox+i*sx]) - float64(mu[om+i*sm])) / s
-			lp := -z*z/2 - tensor.Log(s) - halfLog2Pi
-			if a.out != nil {
-				a.out[o+i] = T(lp)
-			}
-			w := a.weight(o + i)
-			if w == 0 { // select, never multiply: a masked -Inf or NaN stays out
-				continue
-			}
-			a.sum += w * lp
-			wzs := w * z / s // ∂/∂μ; ∂/∂x is its negative
-			if gx != nil {
-				gx[ox+i*sx] -= wzs
-			}
-			if gm != nil {
-				gm[om+i*sm] += wzs
-			}
-			if gs != nil {
-				gs[os+i*ss] += wzs*z - w/s // w(z²-1)/σ
-			}
+		a.sum += w * lp
+		wzs := w * z / s // ∂/∂μ; ∂/∂x is its negative
+		if gx != nil {
+			gx[ox+i*sx] -= wzs
+		}
+		if gm != nil {
+			gm[om+i*sm] += wzs
+		}
+		if gs != nil {
+			gs[os+i*ss] += wzs*z - w/s // w(z²-1)/σ
 		}
 	}
 }
@@ -175,6 +196,7 @@ func (d *Normal) ICDF(u Value) (*tensor.Dense, error) {
 	})
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *Normal) String() string {
 	return fmt.Sprintf("Normal(batch_shape=%s)", shape.Format(d.batch))
 }
