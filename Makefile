@@ -1,16 +1,24 @@
 # tensordist: two commands for a new machine, `make demo` and `make test`.
 GO ?= go
 SHARED_GOLDEN ?= ../shared/golden
+FUZZTIME ?= 30s
 
 .PHONY: test demo golden-sync vet bench fuzz
 
-# Every test of both modules, then the golden conformance again in local
-# directory mode so that its summary line shows, then go vet.
+# Every test of both modules (fuzz seed corpora included), the golden
+# conformance again in local directory mode so that its summary line
+# shows, the SIMD build of the vector kernels, the race detector over the
+# concurrent code (parallel blocks, settings, shared distributions), then
+# go vet.
 test:
 	$(GO) test ./...
 	cd distributions && $(GO) test -count=1 -run '^TestGolden$$'
+	GOEXPERIMENT=simd $(GO) test ./tensor ./distributions
+	$(GO) test -race ./tensor ./shape
+	$(GO) test -race ./distributions -run 'Settings|^TestConcurrentUse$$|^TestDeterminismAcrossGOMAXPROCS$$'
 	cd examples && $(GO) test ./...
 	$(GO) vet ./...
+	GOEXPERIMENT=simd $(GO) vet ./tensor
 	cd examples && $(GO) vet ./...
 
 # The main example: stochastic variational inference for a hierarchical
@@ -27,5 +35,7 @@ golden-sync:
 bench:
 	$(GO) test ./bench/ -run '^$$' -bench . -benchmem
 
+# Every fuzz target for FUZZTIME each (not part of make test; about 40
+# targets, so 20 minutes at the default): scripts/fuzz.sh.
 fuzz:
-	$(GO) test ./distributions/ -run '^$$' -fuzz FuzzNormal -fuzztime 30s
+	GO=$(GO) FUZZTIME=$(FUZZTIME) scripts/fuzz.sh

@@ -287,6 +287,7 @@ func (d *Bernoulli) Entropy() (*tensor.Dense, error) {
 	})
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *Bernoulli) String() string {
 	return fmt.Sprintf("Bernoulli(batch_shape=%s)", shape.Format(d.batch))
 }

@@ -295,6 +295,7 @@ func betaConjugate[T tensor.Float](f, g *Beta, batch []int) (Distribution, *tens
 	return fg, ct, nil
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *Beta) String() string {
 	return fmt.Sprintf("Beta(batch_shape=%s)", shape.Format(d.batch))
 }

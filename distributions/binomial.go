@@ -538,6 +538,7 @@ func binomialSample[T tensor.Float](d *Binomial, src rand.Source, sampleShape []
 	})
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *Binomial) String() string {
 	return fmt.Sprintf("Binomial(batch_shape=%s)", shape.Format(d.batch))
 }

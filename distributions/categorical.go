@@ -440,6 +440,7 @@ func (d *Categorical) Entropy() (*tensor.Dense, error) {
 	return categoricalEntropy[float64](d)
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *Categorical) String() string {
 	return fmt.Sprintf("Categorical(batch_shape=%s, K=%d)", shape.Format(d.batch), d.k)
 }

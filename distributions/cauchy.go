@@ -237,6 +237,7 @@ func (d *Cauchy) ICDF(u Value) (*tensor.Dense, error) {
 	})
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *Cauchy) String() string {
 	return fmt.Sprintf("Cauchy(batch_shape=%s)", shape.Format(d.batch))
 }

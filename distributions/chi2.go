@@ -152,6 +152,7 @@ func (d *Chi2) Entropy() (*tensor.Dense, error) {
 	return d.moment(func(p []float64) float64 { return gammaEntropy(p[0]/2, 0.5) })
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *Chi2) String() string {
 	return fmt.Sprintf("Chi2(batch_shape=%s)", shape.Format(d.batch))
 }

@@ -411,6 +411,7 @@ func (d *ContinuousBernoulli) ICDF(u Value) (*tensor.Dense, error) {
 	})
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *ContinuousBernoulli) String() string {
 	return fmt.Sprintf("ContinuousBernoulli(batch_shape=%s)", shape.Format(d.batch))
 }

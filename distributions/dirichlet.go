@@ -805,6 +805,7 @@ func klDirichletDirichlet(p, q *Dirichlet) (*tensor.Dense, error) {
 	return simplexBroadcast(p.dtype, out, batch, batch)
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *Dirichlet) String() string {
 	return fmt.Sprintf("Dirichlet(batch_shape=%s, event_shape=(%d,))", shape.Format(d.batch), d.k)
 }

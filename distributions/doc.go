@@ -23,4 +23,15 @@
 // given or SetDefaultValidation(false) was called, as torch's validate_args;
 // with validation on, LogProb also rejects values outside the support.
 // Errors wrap ErrParam, ErrShape or ErrSupport, test them with errors.Is.
+//
+// A distribution value is safe for concurrent use: its parameters are not
+// modified after construction (lazy state, such as Dirichlet's cached
+// normaliser, is guarded), so any number of goroutines may call LogProb,
+// Sample, RSample, moments and gradients on one value at once. Give each
+// goroutine its own rand.Source: a source is not safe for concurrent use,
+// and sharing one would make the draws depend on scheduling. With separate
+// sources every goroutine gets exactly what a lone caller with the same
+// seed gets, whatever GOMAXPROCS is (TestConcurrentUse checks this under
+// go test -race). The registries (Register, RegisterKL, RegisterShapes) and
+// the settings (SetSettings, WithSettings) are safe from any goroutine too.
 package distributions

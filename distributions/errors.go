@@ -37,10 +37,12 @@ type ConstraintError struct {
 	Err                error // ErrParam or ErrSupport
 }
 
+// Error says which family, parameter, rule, value and index failed.
 func (e *ConstraintError) Error() string {
 	return fmt.Sprintf("%s: %s must be %s, got %g at index %v", e.Family, e.Name, e.Rule, e.Got, e.Index)
 }
 
+// Unwrap returns ErrParam or ErrSupport, so that errors.Is tests the kind.
 func (e *ConstraintError) Unwrap() error { return e.Err }
 
 // unravel turns a flat row-major index into the index of shape s.

@@ -33,10 +33,19 @@ func newExpanded(base Distribution, batch []int) (*Expanded, error) {
 // Base is the distribution that was expanded.
 func (d *Expanded) Base() Distribution { return d.base }
 
-func (d *Expanded) BatchShape() []int         { return shape.Clone(d.batch) }
-func (d *Expanded) EventShape() []int         { return d.base.EventShape() }
-func (d *Expanded) Dtype() gt.Dtype           { return d.base.Dtype() }
-func (d *Expanded) HasRSample() bool          { return HasRSample(d.base) }
+// BatchShape is the shape of the batch of distributions (Distribution).
+func (d *Expanded) BatchShape() []int { return shape.Clone(d.batch) }
+
+// EventShape is the shape of one draw (Distribution).
+func (d *Expanded) EventShape() []int { return d.base.EventShape() }
+
+// Dtype is the floating dtype of the parameters and of LogProb (Distribution).
+func (d *Expanded) Dtype() gt.Dtype { return d.base.Dtype() }
+
+// HasRSample is the base's: expanding keeps reparameterisation.
+func (d *Expanded) HasRSample() bool { return HasRSample(d.base) }
+
+// HasEnumerateSupport is the base's; the support is expanded with the batch.
 func (d *Expanded) HasEnumerateSupport() bool { return HasEnumerateSupport(d.base) }
 
 // Expand re-expands the base.
@@ -90,6 +99,7 @@ func broadcastFloat(v *tensor.Dense, s []int) (*tensor.Dense, error) {
 // shape and ask the base.
 func (d *Expanded) LogProbGrad(x Value) (*Gradient, error) { return d.LogProbVJP(x, nil) }
 
+// LogProbVJP sums upstream back to the base's log_prob shape and asks the base.
 func (d *Expanded) LogProbVJP(x, upstream Value) (*Gradient, error) {
 	g, ok := d.base.(LogProbGrader)
 	if !ok {
@@ -264,10 +274,12 @@ func (d *Expanded) Mean() (*tensor.Dense, error) {
 	return d.broadcastStat(delegate(d.base, "mean", Meaner.Mean))
 }
 
+// Variance is the base's, broadcast to the expanded batch.
 func (d *Expanded) Variance() (*tensor.Dense, error) {
 	return d.broadcastStat(delegate(d.base, "variance", Variancer.Variance))
 }
 
+// StdDev is the base's, broadcast to the expanded batch.
 func (d *Expanded) StdDev() (*tensor.Dense, error) {
 	return d.broadcastStat(delegate(d.base, "stddev", StdDever.StdDev))
 }
@@ -279,6 +291,7 @@ func (d *Expanded) broadcastStat(v *tensor.Dense, err error) (*tensor.Dense, err
 	return broadcastFloat(v, shape.Concat(d.batch, d.EventShape()))
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *Expanded) String() string {
 	return fmt.Sprintf("Expanded(%v, %s)", d.base, shape.Format(d.batch))
 }

@@ -181,6 +181,7 @@ func (d *Exponential) ICDF(u Value) (*tensor.Dense, error) {
 	})
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *Exponential) String() string {
 	return fmt.Sprintf("Exponential(batch_shape=%s)", shape.Format(d.batch))
 }

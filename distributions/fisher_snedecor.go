@@ -360,6 +360,7 @@ func (d *FisherSnedecor) StdDev() (*tensor.Dense, error) {
 	return d.moment(func(p []float64) float64 { return math.Sqrt(fisherVariance(p)) })
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *FisherSnedecor) String() string {
 	return fmt.Sprintf("FisherSnedecor(batch_shape=%s)", shape.Format(d.batch))
 }

@@ -330,6 +330,7 @@ func gammaConjugate[T tensor.Float](d *Gamma, ga, gb *tensor.Dense) (Distributio
 	return updated, ln, nil
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *Gamma) String() string {
 	return fmt.Sprintf("Gamma(batch_shape=%s)", shape.Format(d.batch))
 }

@@ -291,6 +291,7 @@ func (d *Geometric) Entropy() (*tensor.Dense, error) {
 	})
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *Geometric) String() string {
 	return fmt.Sprintf("Geometric(batch_shape=%s)", shape.Format(d.batch))
 }

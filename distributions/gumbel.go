@@ -187,6 +187,7 @@ func (d *Gumbel) ICDF(u Value) (*tensor.Dense, error) {
 	})
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *Gumbel) String() string {
 	return fmt.Sprintf("Gumbel(batch_shape=%s)", shape.Format(d.batch))
 }

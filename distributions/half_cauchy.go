@@ -212,6 +212,7 @@ func (d *HalfCauchy) ICDF(u Value) (*tensor.Dense, error) {
 	})
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *HalfCauchy) String() string {
 	return fmt.Sprintf("HalfCauchy(batch_shape=%s)", shape.Format(d.batch))
 }

@@ -179,6 +179,7 @@ func (d *HalfNormal) ICDF(u Value) (*tensor.Dense, error) {
 	})
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *HalfNormal) String() string {
 	return fmt.Sprintf("HalfNormal(batch_shape=%s)", shape.Format(d.batch))
 }

@@ -54,13 +54,20 @@ func (d *Independent) Base() Distribution { return d.base }
 // ReinterpretedBatchNdims is n, the number of batch dims moved to the event.
 func (d *Independent) ReinterpretedBatchNdims() int { return d.n }
 
+// BatchShape is the shape of the batch of distributions (Distribution).
 func (d *Independent) BatchShape() []int { return shape.Clone(d.batch) }
+
+// EventShape is the shape of one draw (Distribution).
 func (d *Independent) EventShape() []int { return shape.Clone(d.event) }
-func (d *Independent) Dtype() gt.Dtype   { return d.base.Dtype() }
+
+// Dtype is the floating dtype of the parameters and of LogProb (Distribution).
+func (d *Independent) Dtype() gt.Dtype { return d.base.Dtype() }
 
 // HasRSample is the base's; HasEnumerateSupport is false: torch has no
 // cartesian product of supports.
-func (d *Independent) HasRSample() bool          { return HasRSample(d.base) }
+func (d *Independent) HasRSample() bool { return HasRSample(d.base) }
+
+// HasEnumerateSupport is false: torch has no cartesian product of supports.
 func (d *Independent) HasEnumerateSupport() bool { return false }
 
 // LogProb sums the base's log_prob over the n reinterpreted dims; x must
@@ -117,12 +124,18 @@ func (d *Independent) Expand(batch []int) (Distribution, error) {
 func (d *Independent) Mean() (*tensor.Dense, error) {
 	return delegate[Meaner](d.base, "mean", Meaner.Mean)
 }
+
+// Variance is the base's: reinterpreting dims changes no moment.
 func (d *Independent) Variance() (*tensor.Dense, error) {
 	return delegate[Variancer](d.base, "variance", Variancer.Variance)
 }
+
+// StdDev is the base's: reinterpreting dims changes no moment.
 func (d *Independent) StdDev() (*tensor.Dense, error) {
 	return delegate[StdDever](d.base, "stddev", StdDever.StdDev)
 }
+
+// Mode is the base's: the dims stay independent.
 func (d *Independent) Mode() (*tensor.Dense, error) {
 	return delegate[Moder](d.base, "mode", Moder.Mode)
 }
@@ -196,6 +209,7 @@ func reshaped(v Value, s []int) (*tensor.Dense, error) {
 	return nil, fmt.Errorf("upstream has dtype %v: %w", v.Dtype(), ErrDType)
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *Independent) String() string {
 	return fmt.Sprintf("Independent(%v, %d)", d.base, d.n)
 }

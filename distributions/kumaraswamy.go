@@ -278,6 +278,7 @@ func kumaraswamyFromLogU(lu, a, b float64) float64 {
 	return math.Exp(math.Log1p(-math.Exp(v)) / a)
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *Kumaraswamy) String() string {
 	return fmt.Sprintf("Kumaraswamy(batch_shape=%s)", shape.Format(d.batch))
 }

@@ -218,6 +218,7 @@ func (d *Laplace) ICDF(u Value) (*tensor.Dense, error) {
 	})
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *Laplace) String() string {
 	return fmt.Sprintf("Laplace(batch_shape=%s)", shape.Format(d.batch))
 }

@@ -116,11 +116,14 @@ func (d *LKJCholesky) Params() map[string]*tensor.Dense {
 	return map[string]*tensor.Dense{"concentration": d.conc}
 }
 
+// BatchShape is the shape of the batch of distributions (Distribution).
 func (d *LKJCholesky) BatchShape() []int { return shape.Clone(d.batch) }
 
 // EventShape is (D, D).
 func (d *LKJCholesky) EventShape() []int { return []int{d.dim, d.dim} }
-func (d *LKJCholesky) Dtype() gt.Dtype   { return d.dtype }
+
+// Dtype is the floating dtype of the parameters and of LogProb (Distribution).
+func (d *LKJCholesky) Dtype() gt.Dtype { return d.dtype }
 
 // Validating reports whether the concentration was and values are
 // validated.
@@ -422,6 +425,7 @@ func lkjOnion[T tensor.Float](rng *rand.Rand, l []T, dim int, eta, tiny float64,
 	}
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *LKJCholesky) String() string {
 	return fmt.Sprintf("LKJCholesky(dim=%d, batch_shape=%s)", d.dim, shape.Format(d.batch))
 }

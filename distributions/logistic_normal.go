@@ -65,16 +65,23 @@ func NewLogisticNormal(loc, scale *tensor.Dense, opts ...Option) (*LogisticNorma
 }
 
 // Loc and Scale are the base normal's parameters, as given.
-func (d *LogisticNormal) Loc() *tensor.Dense   { return d.loc }
+func (d *LogisticNormal) Loc() *tensor.Dense { return d.loc }
+
+// Scale is the base normal's scale, as given.
 func (d *LogisticNormal) Scale() *tensor.Dense { return d.scale }
 
 // Transformed is the distribution as torch builds it,
 // TransformedDistribution(Independent(Normal(loc, scale), 1), StickBreaking).
 func (d *LogisticNormal) Transformed() *Transformed { return d.td }
 
+// BatchShape is the shape of the batch of distributions (Distribution).
 func (d *LogisticNormal) BatchShape() []int { return d.td.BatchShape() }
+
+// EventShape is the shape of one draw (Distribution).
 func (d *LogisticNormal) EventShape() []int { return d.td.EventShape() }
-func (d *LogisticNormal) Dtype() gt.Dtype   { return d.td.Dtype() }
+
+// Dtype is the floating dtype of the parameters and of LogProb (Distribution).
+func (d *LogisticNormal) Dtype() gt.Dtype { return d.td.Dtype() }
 
 // Validating reports whether parameters were and values are validated.
 func (d *LogisticNormal) Validating() bool { return d.td.Validating() }
@@ -151,6 +158,7 @@ func lnUnprefixed(m map[string]*tensor.Dense) map[string]*tensor.Dense {
 	return out
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *LogisticNormal) String() string {
 	return fmt.Sprintf("LogisticNormal(batch_shape=%s, event_shape=%s)", shape.Format(d.td.batch), shape.Format(d.td.event))
 }

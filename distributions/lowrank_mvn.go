@@ -862,6 +862,7 @@ func (d *LowRankMultivariateNormal) Entropy() (*tensor.Dense, error) {
 	}), nil
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *LowRankMultivariateNormal) String() string {
 	return fmt.Sprintf("LowRankMultivariateNormal(batch_shape=%s, event_shape=(%d,), rank=%d)", shape.Format(d.batch), d.n, d.m)
 }

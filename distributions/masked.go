@@ -49,13 +49,24 @@ func MaskAll(d Distribution, keep bool) Distribution {
 }
 
 // Base is the masked distribution; MaskTensor the mask (nil for MaskAll).
-func (d *Masked) Base() Distribution        { return d.base }
+func (d *Masked) Base() Distribution { return d.base }
+
+// MaskTensor is the boolean mask, nil for MaskAll.
 func (d *Masked) MaskTensor() *tensor.Dense { return d.mask }
 
-func (d *Masked) BatchShape() []int         { return shape.Clone(d.batch) }
-func (d *Masked) EventShape() []int         { return d.base.EventShape() }
-func (d *Masked) Dtype() gt.Dtype           { return d.base.Dtype() }
-func (d *Masked) HasRSample() bool          { return HasRSample(d.base) }
+// BatchShape is the shape of the batch of distributions (Distribution).
+func (d *Masked) BatchShape() []int { return shape.Clone(d.batch) }
+
+// EventShape is the shape of one draw (Distribution).
+func (d *Masked) EventShape() []int { return d.base.EventShape() }
+
+// Dtype is the floating dtype of the parameters and of LogProb (Distribution).
+func (d *Masked) Dtype() gt.Dtype { return d.base.Dtype() }
+
+// HasRSample is the base's: masking touches only log_prob.
+func (d *Masked) HasRSample() bool { return HasRSample(d.base) }
+
+// HasEnumerateSupport is the base's: masking touches only log_prob.
 func (d *Masked) HasEnumerateSupport() bool { return HasEnumerateSupport(d.base) }
 
 // LogProb is the base's log_prob where the mask is true and 0 elsewhere.
@@ -209,6 +220,7 @@ func (d *Masked) Sample(src rand.Source, sampleShape ...int) (*tensor.Dense, err
 	return d.base.Sample(src, sampleShape...)
 }
 
+// RSample is the base's, unmasked: masking touches only log_prob.
 func (d *Masked) RSample(src rand.Source, sampleShape ...int) (*tensor.Dense, error) {
 	r, ok := d.base.(RSampler)
 	if !ok || !HasRSample(d.base) {
@@ -228,9 +240,13 @@ func (d *Masked) EnumerateSupport(expand bool) (*enumerate.Support, error) {
 
 // Mean, Variance and StdDev are the base's.
 func (d *Masked) Mean() (*tensor.Dense, error) { return delegate[Meaner](d.base, "mean", Meaner.Mean) }
+
+// Variance is the base's: masking touches only log_prob.
 func (d *Masked) Variance() (*tensor.Dense, error) {
 	return delegate[Variancer](d.base, "variance", Variancer.Variance)
 }
+
+// StdDev is the base's: masking touches only log_prob.
 func (d *Masked) StdDev() (*tensor.Dense, error) {
 	return delegate[StdDever](d.base, "stddev", StdDever.StdDev)
 }
@@ -245,4 +261,5 @@ func (d *Masked) Expand(batch []int) (Distribution, error) {
 	return &Masked{base: base, mask: d.mask, keep: d.keep, batch: shape.Clone(batch)}, nil
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *Masked) String() string { return fmt.Sprintf("Masked(%v)", d.base) }

@@ -108,9 +108,14 @@ func (d *MixtureSameFamily) ComponentDistribution() Distribution { return d.comp
 // K is the number of components.
 func (d *MixtureSameFamily) K() int { return d.k }
 
+// BatchShape is the shape of the batch of distributions (Distribution).
 func (d *MixtureSameFamily) BatchShape() []int { return shape.Clone(d.batch) }
+
+// EventShape is the shape of one draw (Distribution).
 func (d *MixtureSameFamily) EventShape() []int { return shape.Clone(d.event) }
-func (d *MixtureSameFamily) Dtype() gt.Dtype   { return d.dtype }
+
+// Dtype is the floating dtype of the parameters and of LogProb (Distribution).
+func (d *MixtureSameFamily) Dtype() gt.Dtype { return d.dtype }
 
 // Validating reports the validation option the mixture was built with.
 func (d *MixtureSameFamily) Validating() bool { return d.validate }
@@ -668,6 +673,7 @@ func mixtureCDF[T tensor.Float](d *MixtureSameFamily, fkT *tensor.Dense, out []i
 	return res
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *MixtureSameFamily) String() string {
 	return fmt.Sprintf("MixtureSameFamily(%v, %v, batch_shape=%s, event_shape=%s)", d.mix, d.comp, shape.Format(d.batch), shape.Format(d.event))
 }

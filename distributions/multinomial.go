@@ -588,6 +588,7 @@ func multinomialMarginalTerm(n, p, q float64) float64 {
 	return sum
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *Multinomial) String() string {
 	return fmt.Sprintf("Multinomial(total_count=%d, batch_shape=%s, event_shape=(%d,))", d.n, shape.Format(d.cat.batch), d.cat.k)
 }

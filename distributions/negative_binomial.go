@@ -333,6 +333,7 @@ func (d *NegativeBinomial) Mode() (*tensor.Dense, error) {
 	})
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *NegativeBinomial) String() string {
 	return fmt.Sprintf("NegativeBinomial(batch_shape=%s)", shape.Format(d.batch))
 }

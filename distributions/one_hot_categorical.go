@@ -445,6 +445,7 @@ func (d *OneHotCategorical) Mode() (*tensor.Dense, error) {
 // Entropy is Categorical's, −Σ p·log p, shaped BatchShape().
 func (d *OneHotCategorical) Entropy() (*tensor.Dense, error) { return d.cat.Entropy() }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *OneHotCategorical) String() string {
 	return fmt.Sprintf("OneHotCategorical(batch_shape=%s, event_shape=(%d,))", shape.Format(d.cat.batch), d.cat.k)
 }
@@ -560,6 +561,7 @@ func oneHotSTPathwise[T tensor.Float](d *OneHotCategoricalStraightThrough, upstr
 	return map[string]*tensor.Dense{c.paramName(): simplexResult[T](out, tensor.ShapeOf(c.param))}, nil
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *OneHotCategoricalStraightThrough) String() string {
 	return fmt.Sprintf("OneHotCategoricalStraightThrough(batch_shape=%s, event_shape=(%d,))", shape.Format(d.cat.batch), d.cat.k)
 }

@@ -236,6 +236,7 @@ func (d *Pareto) ICDF(u Value) (*tensor.Dense, error) {
 	})
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *Pareto) String() string {
 	return fmt.Sprintf("Pareto(batch_shape=%s)", shape.Format(d.batch))
 }

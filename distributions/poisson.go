@@ -382,6 +382,7 @@ func (d *Poisson) Mode() (*tensor.Dense, error) {
 	return d.moment(func(p []float64) float64 { return math.Floor(p[0]) })
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *Poisson) String() string {
 	return fmt.Sprintf("Poisson(batch_shape=%s)", shape.Format(d.batch))
 }

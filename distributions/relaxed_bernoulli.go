@@ -271,6 +271,7 @@ func rbDraw[T tensor.Float](d *RelaxedBernoulli, src rand.Source, sampleShape []
 	})
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *RelaxedBernoulli) String() string {
 	return fmt.Sprintf("RelaxedBernoulli(batch_shape=%s)", shape.Format(d.batch))
 }

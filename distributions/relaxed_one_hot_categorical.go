@@ -468,6 +468,7 @@ func relaxedOneHotPathwise[T tensor.Float](d *RelaxedOneHotCategorical, x, upstr
 	}, nil
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *RelaxedOneHotCategorical) String() string {
 	return fmt.Sprintf("RelaxedOneHotCategorical(batch_shape=%s, event_shape=(%d,))", shape.Format(d.batch), d.cat.k)
 }

@@ -193,7 +193,7 @@ func ParseTensor(raw json.RawMessage) (*tensor.Dense, error) {
 		return nil, err
 	}
 	if t.Data == nil {
-		return nil, fmt.Errorf("tensor without data: %s", raw)
+		return nil, fmt.Errorf("tensor without data: %s: %w", raw, ErrParam)
 	}
 	data := make([]float64, len(t.Data))
 	for i, v := range t.Data {

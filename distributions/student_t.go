@@ -463,6 +463,7 @@ func (d *StudentT) Entropy() (*tensor.Dense, error) {
 	})
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *StudentT) String() string {
 	return fmt.Sprintf("StudentT(batch_shape=%s)", shape.Format(d.batch))
 }

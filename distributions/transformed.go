@@ -147,15 +147,22 @@ func (d *Transformed) Base() Distribution { return d.base }
 // Transforms returns the transforms, first applied first.
 func (d *Transformed) Transforms() []Transform { return append([]Transform(nil), d.transforms...) }
 
+// BatchShape is the shape of the batch of distributions (Distribution).
 func (d *Transformed) BatchShape() []int { return shape.Clone(d.batch) }
+
+// EventShape is the shape of one draw (Distribution).
 func (d *Transformed) EventShape() []int { return shape.Clone(d.event) }
-func (d *Transformed) Dtype() gt.Dtype   { return d.dtype }
+
+// Dtype is the floating dtype of the parameters and of LogProb (Distribution).
+func (d *Transformed) Dtype() gt.Dtype { return d.dtype }
 
 // Validating reports whether values are checked against the support.
 func (d *Transformed) Validating() bool { return d.validate }
 
 // HasRSample is the base's; HasEnumerateSupport is false, as in torch.
-func (d *Transformed) HasRSample() bool          { return HasRSample(d.base) }
+func (d *Transformed) HasRSample() bool { return HasRSample(d.base) }
+
+// HasEnumerateSupport is false, as in torch.
 func (d *Transformed) HasEnumerateSupport() bool { return false }
 
 // Params returns the base's parameters as "base.<name>" (through the
@@ -744,6 +751,7 @@ func (d *Transformed) ICDF(u Value) (*tensor.Dense, error) {
 	return d.push(x)
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *Transformed) String() string {
 	names := make([]string, len(d.transforms))
 	for i, t := range d.transforms {

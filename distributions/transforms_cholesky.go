@@ -37,9 +37,17 @@ func (t *CorrCholeskyTransform) codomainED() int          { return 2 }
 func (t *CorrCholeskyTransform) hasLADJ() bool            { return true }
 func (t *CorrCholeskyTransform) bijective() bool          { return true }
 func (t *CorrCholeskyTransform) params() []transformParam { return nil }
-func (t *CorrCholeskyTransform) DomainEventDim() int      { return 1 }
-func (t *CorrCholeskyTransform) CodomainEventDim() int    { return 2 }
-func (t *CorrCholeskyTransform) String() string           { return "CorrCholeskyTransform()" }
+
+// DomainEventDim is the number of rightmost input dims that form one event.
+func (t *CorrCholeskyTransform) DomainEventDim() int { return 1 }
+
+// CodomainEventDim is the number of rightmost output dims that form one event.
+func (t *CorrCholeskyTransform) CodomainEventDim() int { return 2 }
+
+// String is torch's repr of the transform, for logs and messages.
+func (t *CorrCholeskyTransform) String() string { return "CorrCholeskyTransform()" }
+
+// Params is empty: the transform has no parameters.
 func (t *CorrCholeskyTransform) Params() map[string]*tensor.Dense {
 	return map[string]*tensor.Dense{}
 }
@@ -339,9 +347,17 @@ func (t *LowerCholeskyTransform) codomainED() int          { return 2 }
 func (t *LowerCholeskyTransform) hasLADJ() bool            { return false }
 func (t *LowerCholeskyTransform) bijective() bool          { return true }
 func (t *LowerCholeskyTransform) params() []transformParam { return nil }
-func (t *LowerCholeskyTransform) DomainEventDim() int      { return 2 }
-func (t *LowerCholeskyTransform) CodomainEventDim() int    { return 2 }
-func (t *LowerCholeskyTransform) String() string           { return "LowerCholeskyTransform()" }
+
+// DomainEventDim is the number of rightmost input dims that form one event.
+func (t *LowerCholeskyTransform) DomainEventDim() int { return 2 }
+
+// CodomainEventDim is the number of rightmost output dims that form one event.
+func (t *LowerCholeskyTransform) CodomainEventDim() int { return 2 }
+
+// String is torch's repr of the transform, for logs and messages.
+func (t *LowerCholeskyTransform) String() string { return "LowerCholeskyTransform()" }
+
+// Params is empty: the transform has no parameters.
 func (t *LowerCholeskyTransform) Params() map[string]*tensor.Dense {
 	return map[string]*tensor.Dense{}
 }
@@ -352,6 +368,8 @@ func (t *LowerCholeskyTransform) equal(o transformKernel) bool {
 
 // ForwardShape and InverseShape are s itself: square matrices.
 func (t *LowerCholeskyTransform) ForwardShape(s []int) ([]int, error) { return t.forwardShape(s) }
+
+// InverseShape is s itself, checked like ForwardShape.
 func (t *LowerCholeskyTransform) InverseShape(s []int) ([]int, error) { return t.forwardShape(s) }
 func (t *LowerCholeskyTransform) inverseShape(s []int) ([]int, error) { return t.forwardShape(s) }
 func (t *LowerCholeskyTransform) forwardShape(s []int) ([]int, error) {

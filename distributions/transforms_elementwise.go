@@ -313,6 +313,7 @@ func tfSameValues(a, b transformParam) bool {
 	return true
 }
 
+// String is torch's repr of the transform, for logs and messages.
 func (t *elemTransform) String() string {
 	switch t.fn.kind {
 	case "affine":
@@ -394,9 +395,13 @@ func NewAffineTransform(loc, scale *tensor.Dense, eventDim int) (*AffineTransfor
 }
 
 // Loc, Scale and EventDim are the parameters as given.
-func (t *AffineTransform) Loc() *tensor.Dense   { return t.ps[0].t }
+func (t *AffineTransform) Loc() *tensor.Dense { return t.ps[0].t }
+
+// Scale is the multiplier, as given.
 func (t *AffineTransform) Scale() *tensor.Dense { return t.ps[1].t }
-func (t *AffineTransform) EventDim() int        { return t.ed }
+
+// EventDim is the number of rightmost dims summed into one event of the log-Jacobian.
+func (t *AffineTransform) EventDim() int { return t.ed }
 
 // NewPowerTransform returns y = x^exponent (exponent a floating array).
 func NewPowerTransform(exponent *tensor.Dense) (*PowerTransform, error) {

@@ -35,9 +35,17 @@ func (t *StickBreakingTransform) codomainED() int          { return 1 }
 func (t *StickBreakingTransform) hasLADJ() bool            { return true }
 func (t *StickBreakingTransform) bijective() bool          { return true }
 func (t *StickBreakingTransform) params() []transformParam { return nil }
-func (t *StickBreakingTransform) DomainEventDim() int      { return 1 }
-func (t *StickBreakingTransform) CodomainEventDim() int    { return 1 }
-func (t *StickBreakingTransform) String() string           { return "StickBreakingTransform()" }
+
+// DomainEventDim is the number of rightmost input dims that form one event.
+func (t *StickBreakingTransform) DomainEventDim() int { return 1 }
+
+// CodomainEventDim is the number of rightmost output dims that form one event.
+func (t *StickBreakingTransform) CodomainEventDim() int { return 1 }
+
+// String is torch's repr of the transform, for logs and messages.
+func (t *StickBreakingTransform) String() string { return "StickBreakingTransform()" }
+
+// Params is empty: the transform has no parameters.
 func (t *StickBreakingTransform) Params() map[string]*tensor.Dense {
 	return map[string]*tensor.Dense{}
 }
@@ -280,17 +288,25 @@ type SoftmaxTransform struct{}
 // NewSoftmaxTransform returns torch's SoftmaxTransform.
 func NewSoftmaxTransform() *SoftmaxTransform { return &SoftmaxTransform{} }
 
-func (t *SoftmaxTransform) kernel() transformKernel          { return t }
-func (t *SoftmaxTransform) name() string                     { return "softmax" }
-func (t *SoftmaxTransform) rule() string                     { return "simplex" }
-func (t *SoftmaxTransform) domainED() int                    { return 1 }
-func (t *SoftmaxTransform) codomainED() int                  { return 1 }
-func (t *SoftmaxTransform) hasLADJ() bool                    { return false }
-func (t *SoftmaxTransform) bijective() bool                  { return false }
-func (t *SoftmaxTransform) params() []transformParam         { return nil }
-func (t *SoftmaxTransform) DomainEventDim() int              { return 1 }
-func (t *SoftmaxTransform) CodomainEventDim() int            { return 1 }
-func (t *SoftmaxTransform) String() string                   { return "SoftmaxTransform()" }
+func (t *SoftmaxTransform) kernel() transformKernel  { return t }
+func (t *SoftmaxTransform) name() string             { return "softmax" }
+func (t *SoftmaxTransform) rule() string             { return "simplex" }
+func (t *SoftmaxTransform) domainED() int            { return 1 }
+func (t *SoftmaxTransform) codomainED() int          { return 1 }
+func (t *SoftmaxTransform) hasLADJ() bool            { return false }
+func (t *SoftmaxTransform) bijective() bool          { return false }
+func (t *SoftmaxTransform) params() []transformParam { return nil }
+
+// DomainEventDim is the number of rightmost input dims that form one event.
+func (t *SoftmaxTransform) DomainEventDim() int { return 1 }
+
+// CodomainEventDim is the number of rightmost output dims that form one event.
+func (t *SoftmaxTransform) CodomainEventDim() int { return 1 }
+
+// String is torch's repr of the transform, for logs and messages.
+func (t *SoftmaxTransform) String() string { return "SoftmaxTransform()" }
+
+// Params is empty: the transform has no parameters.
 func (t *SoftmaxTransform) Params() map[string]*tensor.Dense { return map[string]*tensor.Dense{} }
 func (t *SoftmaxTransform) equal(o transformKernel) bool {
 	_, ok := o.(*SoftmaxTransform)
@@ -299,6 +315,8 @@ func (t *SoftmaxTransform) equal(o transformKernel) bool {
 
 // ForwardShape and InverseShape are s itself (at least one dim).
 func (t *SoftmaxTransform) ForwardShape(s []int) ([]int, error) { return t.forwardShape(s) }
+
+// InverseShape is s itself, checked like ForwardShape.
 func (t *SoftmaxTransform) InverseShape(s []int) ([]int, error) { return t.forwardShape(s) }
 func (t *SoftmaxTransform) inverseShape(s []int) ([]int, error) { return t.forwardShape(s) }
 func (t *SoftmaxTransform) forwardShape(s []int) ([]int, error) {

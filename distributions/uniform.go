@@ -207,6 +207,7 @@ func (d *Uniform) ICDF(u Value) (*tensor.Dense, error) {
 	})
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *Uniform) String() string {
 	return fmt.Sprintf("Uniform(batch_shape=%s)", shape.Format(d.batch))
 }

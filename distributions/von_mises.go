@@ -383,6 +383,7 @@ func (d *VonMises) StdDev() (*tensor.Dense, error) {
 	})
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *VonMises) String() string {
 	return fmt.Sprintf("VonMises(batch_shape=%s)", shape.Format(d.batch))
 }

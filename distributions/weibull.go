@@ -263,6 +263,7 @@ func (d *Weibull) ICDF(u Value) (*tensor.Dense, error) {
 	})
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *Weibull) String() string {
 	return fmt.Sprintf("Weibull(batch_shape=%s)", shape.Format(d.batch))
 }

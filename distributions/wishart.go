@@ -967,6 +967,7 @@ func (d *Wishart) RSampleVJP(x, upstream Value) (map[string]*tensor.Dense, error
 	}, nil
 }
 
+// String is a torch-style summary of the distribution, for logs and messages.
 func (d *Wishart) String() string {
 	return fmt.Sprintf("Wishart(batch_shape=%s, event_shape=(%d, %d), %s)", shape.Format(d.batch), d.p, d.p, mvnNames[d.kind])
 }

@@ -36,12 +36,14 @@ type Value interface {
 var (
 	_ Value = (*Dense)(nil)
 
-	// Float64 and Float32 are the floating dtypes.
+	// Float64 is the default floating dtype, torch's float64.
 	Float64 = gt.Float64
+	// Float32 is the other floating dtype: half the memory, the same API.
 	Float32 = gt.Float32
-	// Int64 is the dtype of category indices, Bool of masks.
+	// Int64 is the dtype of category indices, as in torch.
 	Int64 = gt.Int64
-	Bool  = gt.Bool
+	// Bool is the dtype of masks.
+	Bool = gt.Bool
 )
 
 // IsNil reports whether v is nil or a nil *Dense inside the interface,

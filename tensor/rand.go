@@ -49,8 +49,11 @@ func Fill[T Float](s Streams, dst []T, f func(*rand.Rand) float64) {
 	})
 }
 
-// StdNormal, StdExponential and StdUniform are the base draws of the
-// families' samplers: N(0, 1), Exp(1) and U[0, 1).
-func StdNormal(r *rand.Rand) float64      { return r.NormFloat64() }
+// StdNormal is an N(0, 1) base draw of the families' samplers.
+func StdNormal(r *rand.Rand) float64 { return r.NormFloat64() }
+
+// StdExponential is an Exp(1) base draw (math/rand/v2's ziggurat).
 func StdExponential(r *rand.Rand) float64 { return r.ExpFloat64() }
-func StdUniform(r *rand.Rand) float64     { return r.Float64() }
+
+// StdUniform is a U[0, 1) base draw.
+func StdUniform(r *rand.Rand) float64 { return r.Float64() }
