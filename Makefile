@@ -3,7 +3,7 @@ GO ?= go
 SHARED_GOLDEN ?= ../shared/golden
 FUZZTIME ?= 30s
 
-.PHONY: test demo golden-sync vet bench fuzz
+.PHONY: test demo scale-demo golden-sync vet bench fuzz
 
 # Every test of both modules (fuzz seed corpora included), the golden
 # conformance again in local directory mode so that its summary line
@@ -17,15 +17,22 @@ test:
 	$(GO) test -race ./tensor ./shape
 	$(GO) test -race ./distributions -run 'Settings|^TestConcurrentUse$$|^TestDeterminismAcrossGOMAXPROCS$$'
 	cd examples && $(GO) test ./...
+	cd examples/beam && $(GO) test ./...
 	$(GO) vet ./...
 	GOEXPERIMENT=simd $(GO) vet ./tensor
 	cd examples && $(GO) vet ./...
+	cd examples/beam && $(GO) vet ./...
 
 # The main example: stochastic variational inference for a hierarchical
 # model in a gorgonia graph (RSample + LogProbSum + Adam); writes
 # docs/img/demo.png.
 demo:
 	cd examples && $(GO) run ./demo
+
+# Fit a Poisson regression on 1,048,576 rows through an Apache Beam
+# pipeline on the embedded Prism runner (docs/scaling.md).
+scale-demo:
+	cd examples/beam && $(GO) run .
 
 # Re-copy the shared conformance cases into the committed testdata/golden.
 golden-sync:
