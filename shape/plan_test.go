@@ -12,11 +12,15 @@ import (
 	"github.com/seed39ad66a2/tensordist/shape"
 )
 
-// dimGen draws a dimension in 0..4 with 1s frequent and 0s rare.
-var dimGen = rapid.SampledFrom([]int{0, 1, 1, 1, 1, 2, 2, 3, 3, 4, 4})
+// dimGen draws a dimension in 0..4 with 1s frequent and 0s rare (a new
+// generator per use: rapid generators are not safe to share between
+// parallel tests).
+func dimGen() *rapid.Generator[int] {
+	return rapid.SampledFrom([]int{0, 1, 1, 1, 1, 2, 2, 3, 3, 4, 4})
+}
 
 // outShapeGen draws an output shape of rank 0..5.
-var outShapeGen = rapid.SliceOfN(dimGen, 0, 5)
+func outShapeGen() *rapid.Generator[[]int] { return rapid.SliceOfN(dimGen(), 0, 5) }
 
 // operandOf draws a shape that broadcasts to out: some leading dims dropped,
 // some of the rest set to 1.
@@ -98,7 +102,7 @@ func walk(t require.TestingT, p *shape.Plan, runs func(func(shape.Run) bool)) []
 func TestPlanRunsMatchNaive(t *testing.T) {
 	t.Parallel()
 	rapid.Check(t, func(t *rapid.T) {
-		out := outShapeGen.Draw(t, "out")
+		out := outShapeGen().Draw(t, "out")
 		ops := operandsOf(t, out)
 		p, err := shape.NewPlan(out, ops...)
 		require.NoError(t, err)
@@ -122,7 +126,7 @@ func TestPlanRunsMatchNaive(t *testing.T) {
 func TestPlanRunsInIsASliceOfTheWalk(t *testing.T) {
 	t.Parallel()
 	rapid.Check(t, func(t *rapid.T) {
-		out := outShapeGen.Draw(t, "out")
+		out := outShapeGen().Draw(t, "out")
 		ops := operandsOf(t, out)
 		p, err := shape.NewPlan(out, ops...)
 		require.NoError(t, err)
@@ -144,7 +148,7 @@ func TestPlanRunsInIsASliceOfTheWalk(t *testing.T) {
 func TestPlanRunsEarlyBreak(t *testing.T) {
 	t.Parallel()
 	rapid.Check(t, func(t *rapid.T) {
-		out := outShapeGen.Draw(t, "out")
+		out := outShapeGen().Draw(t, "out")
 		ops := operandsOf(t, out)
 		p, err := shape.NewPlan(out, ops...)
 		require.NoError(t, err)
@@ -259,16 +263,16 @@ func naiveBroadcast(shapes ...[]int) ([]int, bool) {
 }
 
 // anyShapeGen draws shapes that often fail to broadcast with each other.
-var anyShapeGen = rapid.SliceOfN(rapid.IntRange(0, 3), 0, 4)
+func anyShapeGen() *rapid.Generator[[]int] { return rapid.SliceOfN(rapid.IntRange(0, 3), 0, 4) }
 
 func TestBroadcastProperties(t *testing.T) {
 	t.Parallel()
 	rapid.Check(t, func(t *rapid.T) {
 		var shapes [][]int
 		if rapid.Bool().Draw(t, "compatible") {
-			shapes = operandsOf(t, outShapeGen.Draw(t, "out"))
+			shapes = operandsOf(t, outShapeGen().Draw(t, "out"))
 		} else {
-			shapes = rapid.SliceOfN(anyShapeGen, 1, 4).Draw(t, "shapes")
+			shapes = rapid.SliceOfN(anyShapeGen(), 1, 4).Draw(t, "shapes")
 		}
 		want, ok := naiveBroadcast(shapes...)
 		got, err := shape.Broadcast(shapes...)
@@ -308,7 +312,7 @@ func TestBroadcastProperties(t *testing.T) {
 func TestBroadcastConflictErrors(t *testing.T) {
 	t.Parallel()
 	rapid.Check(t, func(t *rapid.T) {
-		a := anyShapeGen.Filter(func(s []int) bool { return len(s) > 0 }).Draw(t, "a")
+		a := anyShapeGen().Filter(func(s []int) bool { return len(s) > 0 }).Draw(t, "a")
 		b := operandOf(t, a, "b")
 		if len(b) == 0 {
 			b = []int{1}

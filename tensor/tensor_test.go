@@ -280,11 +280,15 @@ func TestFloatsOfViews(t *testing.T) {
 	}
 }
 
-// dimGen draws a dimension in 0..4 with 1s frequent and 0s rare.
-var dimGen = rapid.SampledFrom([]int{0, 1, 1, 1, 1, 2, 2, 3, 3, 4, 4})
+// dimGen draws a dimension in 0..4 with 1s frequent and 0s rare (a new
+// generator per use: rapid generators are not safe to share between
+// parallel tests).
+func dimGen() *rapid.Generator[int] {
+	return rapid.SampledFrom([]int{0, 1, 1, 1, 1, 2, 2, 3, 3, 4, 4})
+}
 
 // outShapeGen draws a shape of rank 0..5.
-var outShapeGen = rapid.SliceOfN(dimGen, 0, 5)
+func outShapeGen() *rapid.Generator[[]int] { return rapid.SliceOfN(dimGen(), 0, 5) }
 
 // operandOf draws a shape that broadcasts to out: leading dims dropped, some
 // of the rest set to 1.
@@ -347,7 +351,7 @@ func f3[T tensor.Float](a, b, c T) T    { return a - 2*b + 4*c }
 func f4[T tensor.Float](a, b, c, d T) T { return a - 2*b + 4*c - 8*d }
 
 func checkMaps[T tensor.Float](t *rapid.T) {
-	out := outShapeGen.Draw(t, "out")
+	out := outShapeGen().Draw(t, "out")
 	var shapes [4][]int
 	for k := range shapes {
 		shapes[k] = operandOf(t, out, fmt.Sprintf("op%d", k))
@@ -504,7 +508,7 @@ func TestBroadcastTo(t *testing.T) {
 }
 
 func checkSumTo[T tensor.Float](t *rapid.T) {
-	big := outShapeGen.Draw(t, "big")
+	big := outShapeGen().Draw(t, "big")
 	small := operandOf(t, big, "small")
 	rng := rand.New(rand.NewPCG(rapid.Uint64().Draw(t, "seed"), 2))
 	src := randomData[T](rng, shape.Size(big), true)
@@ -595,7 +599,7 @@ func TestSumRightmost(t *testing.T) {
 func TestSumRightmostMatchesNaive(t *testing.T) {
 	t.Parallel()
 	rapid.Check(t, func(t *rapid.T) {
-		s := outShapeGen.Draw(t, "shape")
+		s := outShapeGen().Draw(t, "shape")
 		n := rapid.IntRange(0, len(s)).Draw(t, "n")
 		rng := rand.New(rand.NewPCG(rapid.Uint64().Draw(t, "seed"), 3))
 		data := randomData[float64](rng, shape.Size(s), true)
