@@ -446,6 +446,9 @@ func (d *Categorical) String() string {
 }
 
 func init() {
+	// Pyro's generic rule: probs and logits carry one event dim (simplex,
+	// real_vector), the support none.
+	RegisterShapes("Categorical", GenericShapes("categorical", map[string]int{"probs": 1, "logits": 1}))
 	Register("Categorical", func(s *Spec, opts ...Option) (Distribution, error) {
 		if err := s.Known("probs", "logits"); err != nil {
 			return nil, err

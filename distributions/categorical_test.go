@@ -1060,3 +1060,18 @@ func ExampleCategorical_EnumerateSupport() {
 	// [-2.4076 -0.4076 -1.4076 -1.4076 -0.4076 -2.4076]
 	// true
 }
+
+// TestCategoricalInferShapes: Pyro's generic rule, logits (5, 1, 3) with
+// K = 3 categories gives batch (5, 1) and no event dims; a parameter
+// without its category dim is an error.
+func TestCategoricalInferShapes(t *testing.T) {
+	t.Parallel()
+	batch, event, err := distributions.InferShapes("Categorical", map[string][]int{"logits": {5, 1, 3}})
+	require.NoError(t, err)
+	require.Equal(t, []int{5, 1}, batch)
+	require.Empty(t, event)
+	d := must(distributions.NewCategoricalLogits(must(tensor.Zeros[float64](5, 1, 3))))
+	require.Equal(t, d.BatchShape(), batch)
+	_, _, err = distributions.InferShapes("Categorical", map[string][]int{"probs": {}})
+	require.ErrorIs(t, err, distributions.ErrShape)
+}

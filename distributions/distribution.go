@@ -47,10 +47,10 @@ type LogProbIntoer interface {
 	LogProbInto(dst *tensor.Dense, x Value) error
 }
 
-// Moments, shaped BatchShape() + EventShape(). A wrapper (Independent,
-// Masked, Expanded) has the methods whatever its base, and returns an
-// ErrUnsupported error when the base lacks them, as torch raises
-// NotImplementedError.
+// Moments, shaped BatchShape() + EventShape(). A wrapper has the methods
+// Pyro's has, whatever its base (Independent all five; Masked and Expanded
+// Mean, Variance and StdDev), and returns an ErrUnsupported error when the
+// base lacks them, as torch raises NotImplementedError.
 type (
 	Meaner    interface{ Mean() (*tensor.Dense, error) }
 	Variancer interface{ Variance() (*tensor.Dense, error) }

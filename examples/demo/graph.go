@@ -92,10 +92,10 @@ func buildELBO(mod Model, d *Data, k int, seed uint64) (e *elbo, err error) {
 // draws z ~ Normal(loc, exp(logScale)) from one autodiff.RSample node,
 // shaped (k, shape...) or, for a scalar, (k, 1) so that they broadcast
 // against the groups. When positive, the variable is exp(z) and its guide
-// LogNormal(loc, exp(logScale)): autodiff.RSample cannot draw LogNormal
-// directly, since distributions.LogNormal has no RSampleVJP, so the demo
-// draws the Normal and exponentiates it in the graph, which is
-// LogNormal's own reparameterisation.
+// LogNormal(loc, exp(logScale)): the demo draws the Normal and
+// exponentiates it in the graph, which is LogNormal's own
+// reparameterisation (autodiff.RSample(autodiff.LogNormal, …) draws the
+// same values in one node).
 func guideSite(g *G.ExprGraph, name string, shape []int, k int, src rand.Source, positive bool) site {
 	var s site
 	if len(shape) == 0 {
