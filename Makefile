@@ -3,7 +3,7 @@ GO ?= go
 SHARED_GOLDEN ?= ../shared/golden
 FUZZTIME ?= 30s
 
-.PHONY: test demo scale-demo golden-sync vet bench fuzz
+.PHONY: test demo scale-demo golden-sync vet bench bench-compare fuzz
 
 # Every test of both modules (fuzz seed corpora included), the golden
 # conformance again in local directory mode so that its summary line
@@ -41,6 +41,12 @@ golden-sync:
 # Benchmarks named like ../shared/bench/torch_bench.py's cells.
 bench:
 	$(GO) test ./bench/ -run '^$$' -bench . -benchmem
+
+# The benchmark matrix side by side with PyTorch (../shared/bench/torch_bench.py),
+# interleaved per family: docs/benchmarks-matrix.md and docs/img/bench.png.
+# Quick: make bench-compare FAMILIES=Normal NS=100,10000 COUNT=1
+bench-compare:
+	FAMILIES='$(FAMILIES)' NS='$(NS)' COUNT='$(COUNT)' BENCH_GOEXPERIMENT='$(BENCH_GOEXPERIMENT)' GO='$(GO)' scripts/bench-compare.sh
 
 # Every fuzz target for FUZZTIME each (not part of make test; about 40
 # targets, so 20 minutes at the default): scripts/fuzz.sh.

@@ -5,7 +5,8 @@
 // cell. It has no exported API: the grid is in bench_test.go, other
 // families add themselves from their own files, and the multivariate ones
 // name the family in the function (BenchmarkLogProbDirichlet/Dirichlet/…,
-// BenchmarkLogProbMVN/<per-event|shared-cov>/…; compare.py maps them).
+// BenchmarkLogProbMVN/<per-event|shared-cov>/…; examples/benchreport maps
+// them).
 //
 //	BenchmarkLogProb/<Family>/<f32|f64>/n=<N>      torch log_prob
 //	BenchmarkLogProbInto/<Family>/<f32|f64>/n=<N>  the same into a reused buffer (no torch cell)
@@ -24,18 +25,21 @@
 // (events = N for the families here), the figure to set against the
 // script's ns_per_element.
 //
-// To compare, run both sides on one thread, one after the other, on an
-// otherwise idle machine (torch needs the system interpreter, which has
-// Debian's python3-torch):
+// scripts/bench-compare.sh (make bench-compare) runs the whole matrix,
+// both sides interleaved per family, and writes docs/benchmarks-matrix.md
+// and docs/img/bench.png. By hand, run both sides on one thread, one after
+// the other, on an otherwise idle machine (torch needs the system
+// interpreter, which has Debian's python3-torch):
 //
 //	cd shared/bench && /usr/bin/python3 torch_bench.py --families Normal,Bernoulli --threads 1 --out /tmp/torch_results.jsonl
 //	cd main && GOMAXPROCS=1 go test ./bench/ -run '^$' -bench 'LogProb|Sample|RSampleGrad' -benchtime 200ms -count 5 -cpu 1 > /tmp/go_bench.txt
 //	benchstat -filter '.unit:ns/elem' /tmp/go_bench.txt   # go install golang.org/x/perf/cmd/benchstat@latest
-//	python3 bench/compare.py /tmp/torch_results.jsonl /tmp/go_bench.txt  # markdown tables
+//	cd main/examples && go run ./benchreport -torch /tmp/torch_results.jsonl -go /tmp/go_bench.txt  # markdown tables
 //
 // A torch cell is the record with the same family, op (log_prob,
 // sample_batch, sample_scalar, rsample_lp_bwd), dtype (float32, float64)
 // and N, threads 1; compare its ns_per_element with the Go median ns/elem:
-// torch/Go above 1 means Go is faster. docs/benchmarks.md holds the last
-// such comparison; its raw outputs are in results/.
+// torch/Go above 1 means Go is faster. docs/benchmarks-matrix.md holds the
+// last generated comparison, docs/benchmarks.md its analysis; raw outputs
+// are in results/.
 package bench
