@@ -2,6 +2,8 @@ package distributions
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"sync"
 
 	gt "gorgonia.org/tensor"
 
@@ -127,7 +129,8 @@ func (e *elementwise) Params() map[string]*tensor.Dense {
 func (e *elementwise) Validating() bool { return e.validate }
 
 // prepare checks x against the distribution (dtype, shape, and the support
-// when validating) and returns LogProb's shape.
+// when validating) and returns LogProb's shape, which callers must not
+// modify (it may be e.batch).
 func (e *elementwise) prepare(x Value) ([]int, error) {
 	if tensor.IsNil(x) {
 		return nil, fmt.Errorf("%s: nil value: %w", e.family, ErrShape)
@@ -135,9 +138,12 @@ func (e *elementwise) prepare(x Value) ([]int, error) {
 	if x.Dtype() != e.dtype {
 		return nil, fmt.Errorf("%s: value has dtype %v, distribution %v: %w", e.family, x.Dtype(), e.dtype, ErrDType)
 	}
-	out, err := shape.CheckValue(x.Shape(), e.batch, nil)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", e.family, err)
+	out := e.batch // the common case, without broadcasting a new shape
+	if !shape.Equal(x.Shape(), e.batch) {
+		var err error
+		if out, err = shape.CheckValue(x.Shape(), e.batch, nil); err != nil {
+			return nil, fmt.Errorf("%s: %w", e.family, err)
+		}
 	}
 	if e.validate {
 		if err := e.checkSupport(x, out); err != nil {
@@ -151,7 +157,7 @@ func (e *elementwise) prepare(x Value) ([]int, error) {
 // of x outside the support, x broadcasting to out.
 func (e *elementwise) checkSupport(x Value, out []int) error {
 	if e.supportAt == nil {
-		if e.support == nil {
+		if e.support == nil || allIn(x, e.support) {
 			return nil
 		}
 		return check(e.family, "value", e.rule, x, ErrSupport, e.support)
@@ -183,20 +189,92 @@ func (e *elementwise) checkSupport(x Value, out []int) error {
 	return nil
 }
 
-// operands returns the data of x and the parameters and the plan from them
-// to the output shape out.
-func operands[T tensor.Float](e *elementwise, x Value, out []int) ([][]T, *shape.Plan, error) {
-	in := make([][]T, 1+len(e.params))
-	var err error
-	if in[0], err = tensor.Floats[T](x); err != nil {
-		return nil, nil, err
+// allIn reports whether ok holds at every element of v, read in v's own
+// dtype (check widens float32 into a copy; it builds the error when not).
+func allIn(v Value, ok func(float64) bool) bool {
+	if v.Dtype() == tensor.Float32 {
+		return allOK[float32](v, ok)
 	}
+	return allOK[float64](v, ok)
+}
+
+func allOK[T tensor.Float](v Value, ok func(float64) bool) bool {
+	data, err := tensor.Floats[T](v)
+	if err != nil {
+		return false
+	}
+	for _, x := range data {
+		if !ok(float64(x)) {
+			return false
+		}
+	}
+	return true
+}
+
+// A call is one evaluation's scratch: the plan over its operands, their
+// data and shapes, the kernel's arguments and, for draw, a block generator.
+// Calls are pooled per dtype, so that LogProbInto and SampleInto allocate
+// nothing and LogProb and Sample only their result.
+type call[T tensor.Float] struct {
+	plan   shape.Plan
+	args   kargs[T]
+	in     [][]T
+	shapes [][]int
+	pcg    rand.PCG
+	rng    *rand.Rand // over pcg
+}
+
+var calls32, calls64 sync.Pool
+
+func callPool[T tensor.Float]() *sync.Pool {
+	if tensor.DtypeOf[T]() == tensor.Float32 {
+		return &calls32
+	}
+	return &calls64
+}
+
+// getCall returns a pooled call; release gives it back.
+func getCall[T tensor.Float]() *call[T] {
+	if c, ok := callPool[T]().Get().(*call[T]); ok {
+		return c
+	}
+	c := new(call[T])
+	c.rng = rand.New(&c.pcg)
+	return c
+}
+
+// release drops the call's references to the caller's arrays and pools it.
+func (c *call[T]) release() {
+	clear(c.in)
+	clear(c.shapes)
+	c.in, c.shapes = c.in[:0], c.shapes[:0]
+	c.args.out, c.args.w, c.args.in, c.args.grad = nil, nil, nil, nil
+	callPool[T]().Put(c)
+}
+
+// planValue readies c for LogProb and its kin: operands (out, x,
+// parameters...) broadcast to out, kargs over the whole plan.
+func (c *call[T]) planValue(e *elementwise, x Value, out []int) error {
+	xs, err := tensor.Floats[T](x)
+	if err != nil {
+		return err
+	}
+	c.in, c.shapes = append(c.in[:0], xs), append(c.shapes[:0], x.Shape())
+	return c.planParams(e, out)
+}
+
+// planParams appends e's parameters to c's operands and plans them to out;
+// alone, it readies c for draw: operands (out, parameters...).
+func (c *call[T]) planParams(e *elementwise, out []int) error {
 	for i, p := range e.params {
-		in[i+1], _ = tensor.Floats[T](p) // the dtype was checked at construction
+		d, _ := tensor.Floats[T](p) // the dtype was checked at construction
+		c.in, c.shapes = append(c.in, d), append(c.shapes, e.pshapes[i])
 	}
-	shapes := append(make([][]int, 0, 1+len(e.pshapes)), x.Shape())
-	p, err := shape.NewPlan(out, append(shapes, e.pshapes...)...)
-	return in, p, err
+	if err := c.plan.Set(out, c.shapes...); err != nil {
+		return err
+	}
+	c.args.p, c.args.lo, c.args.hi, c.args.in, c.args.sum = &c.plan, 0, c.plan.Size(), c.in, 0
+	return nil
 }
 
 // LogProb returns log p(x), shaped broadcast(x.Shape(), BatchShape()).
@@ -220,7 +298,7 @@ func (e *elementwise) LogProbInto(dst *tensor.Dense, x Value) error {
 	if err != nil {
 		return err
 	}
-	if dst == nil || !shape.Equal(tensor.ShapeOf(dst), out) || dst.Dtype() != e.dtype {
+	if dst == nil || !shape.Equal(dst.Shape(), out) || dst.Dtype() != e.dtype {
 		return fmt.Errorf("%s: LogProbInto needs a %v array of shape %s: %w", e.family, e.dtype, shape.Format(out), ErrShape)
 	}
 	if e.dtype == tensor.Float32 {
@@ -232,18 +310,33 @@ func (e *elementwise) LogProbInto(dst *tensor.Dense, x Value) error {
 }
 
 func logProbInto[T tensor.Float](e *elementwise, k kernel[T], dst []T, x Value, out []int) error {
-	in, p, err := operands[T](e, x, out)
-	if err != nil {
+	c := getCall[T]()
+	defer c.release()
+	if err := c.planValue(e, x, out); err != nil {
 		return fmt.Errorf("%s: %w", e.family, err)
 	}
-	if p.Size() <= tensor.Block { // no closure for a single block
-		k(&kargs[T]{p: p, lo: 0, hi: p.Size(), out: dst, in: in})
-		return nil
-	}
-	tensor.ForBlocks(p.Size(), func(_, lo, hi int) {
-		k(&kargs[T]{p: p, lo: lo, hi: hi, out: dst, in: in})
-	})
+	c.args.out = dst
+	runKernel(k, &c.args)
 	return nil
+}
+
+// runKernel calls k over a's plan in tensor.ForBlocks's blocks: with a
+// itself, block after block, on the calling goroutine, or with a copy of a
+// per block when the work is parallel.
+func runKernel[T tensor.Float](k kernel[T], a *kargs[T]) {
+	n := a.p.Size()
+	if !tensor.Parallel(n) {
+		for lo := 0; lo < n; lo += tensor.Block {
+			a.lo, a.hi = lo, min(n, lo+tensor.Block)
+			k(a)
+		}
+		return
+	}
+	tensor.ForBlocks(n, func(_, lo, hi int) {
+		b := *a
+		b.lo, b.hi = lo, hi
+		k(&b)
+	})
 }
 
 // LogProbGrad returns sum(log_prob(x)) with its gradient with respect to x
@@ -264,11 +357,13 @@ func (e *elementwise) LogProbVJP(x, upstream Value) (*Gradient, error) {
 }
 
 func logProbVJP[T tensor.Float](e *elementwise, k kernel[T], x, upstream Value, out []int) (*Gradient, error) {
-	in, p, err := operands[T](e, x, out)
-	if err != nil {
+	c := getCall[T]()
+	defer c.release()
+	if err := c.planValue(e, x, out); err != nil {
 		return nil, fmt.Errorf("%s: %w", e.family, err)
 	}
-	a := kargs[T]{p: p, lo: 0, hi: p.Size(), in: in, grad: make([][]float64, len(in))}
+	a := &c.args
+	a.grad = make([][]float64, len(a.in))
 	if !tensor.IsNil(upstream) {
 		if upstream.Dtype() != e.dtype {
 			return nil, fmt.Errorf("%s: upstream has dtype %v, distribution %v: %w", e.family, upstream.Dtype(), e.dtype, ErrDType)
@@ -280,14 +375,14 @@ func logProbVJP[T tensor.Float](e *elementwise, k kernel[T], x, upstream Value, 
 		a.w, _ = tensor.Floats[T](w)
 	}
 	g := &Gradient{Params: make(map[string]*tensor.Dense, len(e.params))}
-	for i := range in {
+	for i := range a.in {
 		var v Value = x
 		if i > 0 {
 			v = e.params[i-1]
 		}
 		a.grad[i] = make([]float64, shape.Size(tensor.ShapeOf(v)))
 	}
-	k(&a)
+	k(a)
 	g.LogProb = a.sum
 	for i, acc := range a.grad {
 		var v Value = x

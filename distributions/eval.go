@@ -76,10 +76,12 @@ func (e *elementwise) pointwise(x Value, name string, inUnit bool, f func(x floa
 }
 
 func pointwise[T tensor.Float](e *elementwise, x Value, out []int, f func(x float64, p []float64) float64) (*tensor.Dense, error) {
-	in, p, err := operands[T](e, x, out)
-	if err != nil {
+	c := getCall[T]()
+	defer c.release()
+	if err := c.planValue(e, x, out); err != nil {
 		return nil, fmt.Errorf("%s: %w", e.family, err)
 	}
+	in, p := c.in, &c.plan
 	res, dst := tensor.Alloc[T](out)
 	args := make([]float64, len(in)-1)
 	for r := range p.Runs() {
@@ -97,7 +99,8 @@ func pointwise[T tensor.Float](e *elementwise, x Value, out []int, f func(x floa
 // by block: fn gets the block's generator, a run of the plan whose operands
 // are (out, parameters...) and the parameters' data, and fills
 // dst[run.Off[0]:][:run.N]. The draws depend on src's state and the block
-// layout only, never on GOMAXPROCS.
+// layout only, never on GOMAXPROCS. Called through SampleInto (src is an
+// *intoSource), it fills and returns the caller's array instead.
 func draw[T tensor.Float](e *elementwise, src rand.Source, sampleShape []int, fn func(r *rand.Rand, run shape.Run, dst []T, in [][]T)) (*tensor.Dense, error) {
 	if err := shape.Check(sampleShape); err != nil {
 		return nil, fmt.Errorf("%s: sample shape: %w", e.family, err)
@@ -106,18 +109,53 @@ func draw[T tensor.Float](e *elementwise, src rand.Source, sampleShape []int, fn
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", e.family, err)
 	}
-	out := shape.Concat(sampleShape, e.batch)
-	in, shapes := paramData[T](e)
-	p, err := shape.NewPlan(out, shapes...)
-	if err != nil {
+	res, dst, out := drawTarget[T](e, src, sampleShape)
+	c := getCall[T]()
+	defer c.release()
+	if err := c.planParams(e, out); err != nil {
 		return nil, fmt.Errorf("%s: %w", e.family, err)
 	}
+	fill(c, streams, dst, fn)
+	return res, nil
+}
+
+// drawTarget returns the array draw fills and its shape: SampleInto's
+// destination when src carries one of shape sampleShape + batch (taken, so
+// that a second draw of the same call allocates), else a new array.
+func drawTarget[T tensor.Float](e *elementwise, src rand.Source, sampleShape []int) (*tensor.Dense, []T, []int) {
+	if in, ok := src.(*intoSource); ok && in.dst != nil {
+		shp, k := in.dst.Shape(), len(sampleShape)
+		if len(shp) == k+len(e.batch) && shape.Equal(shp[:k], sampleShape) && shape.Equal(shp[k:], e.batch) {
+			if data, err := tensor.Floats[T](in.dst); err == nil {
+				res := in.dst
+				in.dst = nil
+				return res, data, shp
+			}
+		}
+	}
+	out := shape.Concat(sampleShape, e.batch)
 	res, dst := tensor.Alloc[T](out)
-	tensor.ForBlocks(p.Size(), func(b, lo, hi int) {
-		r := streams.Block(b)
+	return res, dst, out
+}
+
+// fill runs fn over c's plan block by block, each block with its own
+// stream of s: on the calling goroutine with c's one generator reseeded per
+// block, or through tensor.ForBlocks when the work is parallel.
+func fill[T tensor.Float](c *call[T], s tensor.Streams, dst []T, fn func(r *rand.Rand, run shape.Run, dst []T, in [][]T)) {
+	n, p, in := c.plan.Size(), &c.plan, c.in
+	if !tensor.Parallel(n) {
+		for b := 0; b*tensor.Block < n; b++ {
+			s.Reseed(b, &c.pcg)
+			for run := range p.RunsIn(b*tensor.Block, min(n, (b+1)*tensor.Block)) {
+				fn(c.rng, run, dst, in)
+			}
+		}
+		return
+	}
+	tensor.ForBlocks(n, func(b, lo, hi int) {
+		r := s.Block(b)
 		for run := range p.RunsIn(lo, hi) {
 			fn(r, run, dst, in)
 		}
 	})
-	return res, nil
 }

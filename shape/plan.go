@@ -2,6 +2,7 @@ package shape
 
 import (
 	"iter"
+	"sync/atomic"
 )
 
 // A Plan walks the output index space of an element-wise operation whose
@@ -20,6 +21,9 @@ type Plan struct {
 	ops     int     // operand count, output included
 	dims    []int   // coalesced sizes, outermost first; never empty
 	strides [][]int // strides[d][k]: operand k's stride along coalesced dim d
+	buf     []int   // backs out, dims, the stride rows and walk
+	walk    []int   // one walk's Run slices, odometer and bases
+	walking atomic.Bool
 }
 
 // A Run is one contiguous stretch of N output elements. Off[k] is operand
@@ -33,24 +37,41 @@ type Run struct {
 // NewPlan returns the plan of an operation producing shape out from operands
 // of the given shapes, each of which must broadcast to out.
 func NewPlan(out []int, operands ...[]int) (*Plan, error) {
-	if err := Check(out); err != nil {
+	p := new(Plan)
+	if err := p.Set(out, operands...); err != nil {
 		return nil, err
+	}
+	return p, nil
+}
+
+// Set makes p the plan of NewPlan(out, operands...), reusing p's memory: a
+// caller that keeps a Plan (in a sync.Pool, say) plans without allocating.
+// p must not be walking.
+func (p *Plan) Set(out []int, operands ...[]int) error {
+	if err := Check(out); err != nil {
+		return err
 	}
 	for _, s := range operands {
 		if !BroadcastsTo(s, out) {
-			return nil, errorf("shape: cannot broadcast %s to %s", Format(s), Format(out))
+			return errorf("shape: cannot broadcast %s to %s", Format(s), Format(out))
 		}
 	}
 	ops, rank := len(operands)+1, len(out)
 	// One buffer for everything the plan keeps: out's copy, the coalesced
-	// sizes and a row of strides per dim (an allocation costs more than the
-	// arithmetic at small sizes).
-	buf := make([]int, rank+(rank+1)*(ops+1))
-	p := &Plan{out: buf[:rank:rank], size: Size(out), ops: ops}
+	// sizes, a row of strides per dim and a walk's scratch (an allocation
+	// costs more than the arithmetic at small sizes).
+	n := rank + (rank+1)*(ops+1) + 3*ops + rank + 1
+	if cap(p.buf) < n {
+		p.buf = make([]int, n)
+	}
+	buf := p.buf[:n]
+	clear(buf)
+	p.out, p.size, p.ops = buf[:rank:rank], Size(out), ops
 	copy(p.out, out)
 	rows := buf[rank:]
 	dims, rows := rows[:0:rank+1], rows[rank+1:]
-	strides := make([][]int, 0, rank+1)
+	p.walk, rows = rows[len(rows)-(3*ops+rank+1):], rows[:len(rows)-(3*ops+rank+1)]
+	strides := p.strides[:0]
 	// stride returns operand k's row-major stride along dim d of out,
 	// right-aligned; 0 where the operand broadcasts.
 	stride := func(k, d int) int {
@@ -92,7 +113,7 @@ func NewPlan(out []int, operands ...[]int) (*Plan, error) {
 		dims[len(dims)-1] = 0
 	}
 	p.dims, p.strides = dims, strides
-	return p, nil
+	return nil
 }
 
 // coalesces reports whether an outer dim with strides outer may merge with
@@ -124,55 +145,72 @@ func (p *Plan) Runs() iter.Seq[Run] { return p.RunsIn(0, p.size) }
 
 // RunsIn yields, in order, the runs covering output elements [lo, hi), so
 // that disjoint ranges can be walked by different goroutines. The Run's
-// slices are reused between iterations.
+// slices are reused between iterations. One walk at a time uses the plan's
+// own scratch; a concurrent or nested one allocates its own.
 func (p *Plan) RunsIn(lo, hi int) iter.Seq[Run] {
 	return func(yield func(Run) bool) {
 		if lo >= hi {
 			return
 		}
 		nd := len(p.dims)
-		inner := p.dims[nd-1]
-		buf := make([]int, 3*p.ops+nd)
-		r := Run{Off: buf[:p.ops], Step: buf[p.ops : 2*p.ops]}
-		base := buf[2*p.ops : 3*p.ops] // offsets at the start of the current inner row
-		idx := buf[3*p.ops:]           // odometer over the outer dims
-		copy(r.Step, p.strides[nd-1])
-		r.Step[0] = 1
-		outer, pos := lo/inner, lo%inner
-		for d := nd - 2; d >= 0; d-- {
-			idx[d] = outer % p.dims[d]
-			outer /= p.dims[d]
+		var buf []int
+		own := p.walking.CompareAndSwap(false, true)
+		if own {
+			buf = p.walk[:3*p.ops+nd]
+			clear(buf)
+		} else {
+			buf = make([]int, 3*p.ops+nd)
 		}
+		p.runs(lo, hi, buf, yield)
+		if own {
+			p.walking.Store(false)
+		}
+	}
+}
+
+// runs is RunsIn's walk, with its scratch buf (zeroed, 3·ops + dims long).
+func (p *Plan) runs(lo, hi int, buf []int, yield func(Run) bool) {
+	nd := len(p.dims)
+	inner := p.dims[nd-1]
+	r := Run{Off: buf[:p.ops], Step: buf[p.ops : 2*p.ops]}
+	base := buf[2*p.ops : 3*p.ops] // offsets at the start of the current inner row
+	idx := buf[3*p.ops:]           // odometer over the outer dims
+	copy(r.Step, p.strides[nd-1])
+	r.Step[0] = 1
+	outer, pos := lo/inner, lo%inner
+	for d := nd - 2; d >= 0; d-- {
+		idx[d] = outer % p.dims[d]
+		outer /= p.dims[d]
+	}
+	for k := range p.ops {
+		for d := range nd - 1 {
+			base[k] += idx[d] * p.strides[d][k]
+		}
+	}
+	for at := lo; at < hi; {
+		n := min(inner-pos, hi-at)
 		for k := range p.ops {
-			for d := range nd - 1 {
-				base[k] += idx[d] * p.strides[d][k]
-			}
+			r.Off[k] = base[k] + pos*r.Step[k]
 		}
-		for at := lo; at < hi; {
-			n := min(inner-pos, hi-at)
+		r.Off[0] = at
+		r.N = n
+		if !yield(r) {
+			return
+		}
+		at += n
+		pos = 0
+		for d := nd - 2; d >= 0; d-- { // advance the odometer
+			idx[d]++
 			for k := range p.ops {
-				r.Off[k] = base[k] + pos*r.Step[k]
+				base[k] += p.strides[d][k]
 			}
-			r.Off[0] = at
-			r.N = n
-			if !yield(r) {
-				return
+			if idx[d] < p.dims[d] {
+				break
 			}
-			at += n
-			pos = 0
-			for d := nd - 2; d >= 0; d-- { // advance the odometer
-				idx[d]++
-				for k := range p.ops {
-					base[k] += p.strides[d][k]
-				}
-				if idx[d] < p.dims[d] {
-					break
-				}
-				for k := range p.ops {
-					base[k] -= idx[d] * p.strides[d][k]
-				}
-				idx[d] = 0
+			for k := range p.ops {
+				base[k] -= idx[d] * p.strides[d][k]
 			}
+			idx[d] = 0
 		}
 	}
 }

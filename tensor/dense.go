@@ -70,7 +70,7 @@ func New[T Elem](data []T, shp ...int) (*Dense, error) {
 
 // wrap builds a Dense over data of a shape already checked.
 func wrap[T Elem](data []T, shp []int) *Dense {
-	return gt.New(gt.WithShape(shape.Clone(shp)...), gt.WithBacking(data))
+	return gt.New(gt.WithShape(shp...), gt.WithBacking(data)) // WithShape copies shp
 }
 
 // Scalar returns a 0-d array holding v.
@@ -145,13 +145,16 @@ func Floats[T Float](v Value) ([]T, error) {
 		}
 		v = m
 	}
-	var out any
-	if DtypeOf[T]() == gt.Float32 {
-		out = v.Float32s()
-	} else {
-		out = v.Float64s()
+	var out []T
+	switch o := any(&out).(type) { // through a pointer: boxing a slice would allocate
+	case *[]float32:
+		*o = v.Float32s()
+	case *[]float64:
+		*o = v.Float64s()
+	default: // a named float type: gorgonia holds only float32 and float64
+		return nil, fmt.Errorf("tensor: cannot read %v as %T", v.Dtype(), out)
 	}
-	return out.([]T), nil
+	return out, nil
 }
 
 // Float64s returns v's elements widened to float64 (a copy for float32).

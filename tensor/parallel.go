@@ -15,17 +15,24 @@ const Block = 1 << 14
 // ~1e5 elements (notes/perf-anchors.md).
 const ParallelMin = 1 << 17
 
+// Parallel reports whether ForBlocks spreads n elements over goroutines. A
+// caller that walks the blocks itself when it does not keeps its per-call
+// state off the heap: a closure handed to ForBlocks always escapes.
+func Parallel(n int) bool {
+	return n >= ParallelMin && runtime.GOMAXPROCS(0) > 1
+}
+
 // ForBlocks calls fn(b, lo, hi) for every block b = [lo, hi) of [0, n), on
 // up to GOMAXPROCS goroutines when n >= ParallelMin, else serially in order.
 func ForBlocks(n int, fn func(b, lo, hi int)) {
 	blocks := (n + Block - 1) / Block
-	workers := min(runtime.GOMAXPROCS(0), blocks)
-	if n < ParallelMin || workers < 2 {
+	if !Parallel(n) {
 		for b := range blocks {
 			fn(b, b*Block, min(n, (b+1)*Block))
 		}
 		return
 	}
+	workers := min(runtime.GOMAXPROCS(0), blocks)
 	var wg sync.WaitGroup
 	next := make(chan int, blocks)
 	for b := range blocks {

@@ -1,0 +1,5 @@
+//go:build !race
+
+package distributions_test
+
+const raceEnabled = false
