@@ -12,6 +12,8 @@
 //	BenchmarkLogProbInto/<Family>/<f32|f64>/n=<N>  the same into a reused buffer (no torch cell)
 //	BenchmarkSample/<Family>/<f32|f64>/n=<N>       torch sample_batch: d.Sample(src), params of shape [N]
 //	BenchmarkSampleScalar/<Family>/<f32|f64>/n=<N> torch sample_scalar: d.Sample(src, N), scalar params
+//	BenchmarkSampleInto/<Family>/<f32|f64>/n=<N>   Sample into a reused array (no torch cell)
+//	BenchmarkLogProbValidated/<Family>/<f32|f64>/n=1  LogProb with validation on: the whole per-call cost
 //	BenchmarkRSampleGrad/<Family>/<f32|f64>/n=<N>  torch rsample_lp_bwd: build, RSample, LogProbGrad,
 //	                                                RSampleVJP, the full gradient (Normal, Gamma, Beta, Dirichlet)
 //	BenchmarkRSampleGradGraph/<Family>/<f32|f64>/n=<N>  the same step on a gorgonia TapeMachine built once
