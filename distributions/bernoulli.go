@@ -92,74 +92,124 @@ func (d *Bernoulli) prob(v float64) float64 {
 }
 
 // bernoulliProbsKernel is the probs form's one numerical path; operands
-// (out, x, probs).
+// (out, x, probs). Without gradients it computes in T, taking log p and
+// log1p(-p) from tensor.LogSlice and tensor.Log1pSlice logChunk elements
+// at a time; with them it is a scalar loop in float64, as for every family.
 func bernoulliProbsKernel[T tensor.Float](a *kargs[T]) {
-	x, pr := a.in[0], a.in[1]
 	for r := range a.p.RunsIn(a.lo, a.hi) {
-		o, ox, op, sx, sp := r.Off[0], r.Off[1], r.Off[2], r.Step[1], r.Step[2]
-		for i := range r.N {
-			xv, p := float64(x[ox+i*sx]), float64(pr[op+i*sp])
-			lp := tensor.XLogY(xv, p) + tensor.XLog1pY(1-xv, -p)
-			if a.out != nil {
-				a.out[o+i] = T(lp)
+		if a.grad != nil {
+			bernoulliProbsGrad(a, r)
+			continue
+		}
+		for c := 0; c < r.N; c += logChunk {
+			bernoulliProbsChunk(a, r, c, min(logChunk, r.N-c))
+		}
+	}
+}
+
+// bernoulliProbsChunk writes log p of run elements [c, c+m):
+// x·log p + (1-x)·log1p(-p), each term 0 where its factor is (XLogY's
+// rule).
+func bernoulliProbsChunk[T tensor.Float](a *kargs[T], r shape.Run, c, m int) {
+	xs, ps := runOperand(a.in[0], r, 1, c, m), runOperand(a.in[1], r, 2, c, m)
+	sx, sp := r.Step[1], r.Step[2]
+	var bufP, bufQ [logChunk]T
+	logP, log1mP := bufP[:len(ps)], bufQ[:len(ps)]
+	for i, p := range ps {
+		log1mP[i] = -p
+	}
+	tensor.LogSlice(logP, ps)
+	tensor.Log1pSlice(log1mP, log1mP)
+	out := a.out[r.Off[0]+c : r.Off[0]+c+m]
+	for i := range out {
+		x, p := xs[i*sx], ps[i*sp]
+		lp, lq := x*logP[i*sp], (1-x)*log1mP[i*sp]
+		if p == p { // 0·log 0 = 0, but NaN stays NaN
+			if x == 0 {
+				lp = 0
 			}
-			if a.grad == nil {
-				continue
+			if x == 1 {
+				lq = 0
 			}
-			w := a.weight(o + i)
-			if w == 0 { // select, never multiply: a masked -Inf or NaN stays out
-				continue
+		}
+		out[i] = lp + lq
+	}
+}
+
+// bernoulliProbsGrad is the probs form's log p and partials over run r, in
+// float64.
+func bernoulliProbsGrad[T tensor.Float](a *kargs[T], r shape.Run) {
+	x, pr := a.in[0], a.in[1]
+	o, ox, op, sx, sp := r.Off[0], r.Off[1], r.Off[2], r.Step[1], r.Step[2]
+	for i := range r.N {
+		xv, p := float64(x[ox+i*sx]), float64(pr[op+i*sp])
+		lp := tensor.XLogY(xv, p) + tensor.XLog1pY(1-xv, -p)
+		if a.out != nil {
+			a.out[o+i] = T(lp)
+		}
+		w := a.weight(o + i)
+		if w == 0 { // select, never multiply: a masked -Inf or NaN stays out
+			continue
+		}
+		a.sum += w * lp
+		if g := a.grad[0]; g != nil {
+			g[ox+i*sx] += w * (tensor.Log(p) - math.Log1p(-p))
+		}
+		if g := a.grad[1]; g != nil {
+			var dp float64
+			if xv != 0 {
+				dp += xv / p
 			}
-			a.sum += w * lp
-			if g := a.grad[0]; g != nil {
-				g[ox+i*sx] += w * (tensor.Log(p) - math.Log1p(-p))
+			if xv != 1 {
+				dp -= (1 - xv) / (1 - p)
 			}
-			if g := a.grad[1]; g != nil {
-				var dp float64
-				if xv != 0 {
-					dp += xv / p
-				}
-				if xv != 1 {
-					dp -= (1 - xv) / (1 - p)
-				}
-				g[op+i*sp] += w * dp
-			}
+			g[op+i*sp] += w * dp
 		}
 	}
 }
 
 // bernoulliLogitsKernel is the logits form's one numerical path; operands
-// (out, x, logits).
+// (out, x, logits). Without gradients it computes in T with
+// tensor.BernoulliLogitsLogPmfSlice (vector exp and log1p); with them it is
+// a scalar loop in float64, as for every family.
 func bernoulliLogitsKernel[T tensor.Float](a *kargs[T]) {
-	x, lg := a.in[0], a.in[1]
 	for r := range a.p.RunsIn(a.lo, a.hi) {
-		o, ox, ol, sx, sl := r.Off[0], r.Off[1], r.Off[2], r.Step[1], r.Step[2]
-		for i := range r.N {
-			xv, l := float64(x[ox+i*sx]), float64(lg[ol+i*sl])
-			// x·ℓ - softplus(ℓ) with softplus(ℓ) = max(ℓ, 0) + log1p(e^-|ℓ|):
-			// x·ℓ - max(ℓ, 0) is exact for x in {0, 1}, so log p keeps its
-			// relative precision near 0 (x = 1, ℓ ≫ 0), as torch's BCE does.
-			lp := xv*l - max(l, 0) - math.Log1p(math.Exp(-math.Abs(l)))
-			if l == math.Inf(1) || l == math.Inf(-1) { // x·ℓ - softplus(ℓ) is ∞-∞ at the favoured value
-				lp = bernoulliAtInf(xv, l)
-			}
-			if a.out != nil {
-				a.out[o+i] = T(lp)
-			}
-			if a.grad == nil {
-				continue
-			}
-			w := a.weight(o + i)
-			if w == 0 { // select, never multiply: a masked -Inf or NaN stays out
-				continue
-			}
-			a.sum += w * lp
-			if g := a.grad[0]; g != nil {
-				g[ox+i*sx] += w * l
-			}
-			if g := a.grad[1]; g != nil {
-				g[ol+i*sl] += w * (xv*tensor.Sigmoid(-l) - (1-xv)*tensor.Sigmoid(l)) // x - σ(ℓ), without cancelling
-			}
+		if a.grad != nil {
+			bernoulliLogitsGrad(a, r)
+			continue
+		}
+		o := r.Off[0]
+		tensor.BernoulliLogitsLogPmfSlice(a.out[o:o+r.N], runOperand(a.in[0], r, 1, 0, r.N), runOperand(a.in[1], r, 2, 0, r.N))
+	}
+}
+
+// bernoulliLogitsGrad is the logits form's log p and partials over run r,
+// in float64.
+func bernoulliLogitsGrad[T tensor.Float](a *kargs[T], r shape.Run) {
+	x, lg := a.in[0], a.in[1]
+	o, ox, ol, sx, sl := r.Off[0], r.Off[1], r.Off[2], r.Step[1], r.Step[2]
+	for i := range r.N {
+		xv, l := float64(x[ox+i*sx]), float64(lg[ol+i*sl])
+		// x·ℓ - softplus(ℓ) with softplus(ℓ) = max(ℓ, 0) + log1p(e^-|ℓ|):
+		// x·ℓ - max(ℓ, 0) is exact for x in {0, 1}, so log p keeps its
+		// relative precision near 0 (x = 1, ℓ ≫ 0), as torch's BCE does.
+		lp := xv*l - max(l, 0) - math.Log1p(math.Exp(-math.Abs(l)))
+		if l == math.Inf(1) || l == math.Inf(-1) {
+			lp = bernoulliAtInf(xv, l)
+		}
+		if a.out != nil {
+			a.out[o+i] = T(lp)
+		}
+		w := a.weight(o + i)
+		if w == 0 { // select, never multiply: a masked -Inf or NaN stays out
+			continue
+		}
+		a.sum += w * lp
+		if g := a.grad[0]; g != nil {
+			g[ox+i*sx] += w * l
+		}
+		if g := a.grad[1]; g != nil {
+			g[ol+i*sl] += w * (xv*tensor.Sigmoid(-l) - (1-xv)*tensor.Sigmoid(l)) // x - σ(ℓ), without cancelling
 		}
 	}
 }

@@ -58,49 +58,36 @@ func (d *Normal) Loc() *tensor.Dense { return d.params[0] }
 func (d *Normal) Scale() *tensor.Dense { return d.params[1] }
 
 // normalKernel is Normal's one numerical path; operands (out, x, loc, scale).
-// log σ comes from tensor.LogSlice, logChunk elements of a run at a time.
-// Without gradients the arithmetic is in T (float32 stays float32, which is
-// where the vector log pays most); with them in float64, as for every
-// family.
+// Without gradients it is tensor.NormalLogPdfSlice over each run, in T
+// (float32 stays float32, which is where the vector kernels pay most);
+// with them a scalar loop in float64, as for every family, taking log σ
+// from tensor.LogSlice logChunk elements at a time.
 func normalKernel[T tensor.Float](a *kargs[T]) {
 	for r := range a.p.RunsIn(a.lo, a.hi) {
+		if a.grad == nil {
+			o := r.Off[0]
+			tensor.NormalLogPdfSlice(a.out[o:o+r.N], runOperand(a.in[0], r, 1, 0, r.N), runOperand(a.in[1], r, 2, 0, r.N), runOperand(a.in[2], r, 3, 0, r.N))
+			continue
+		}
 		for c := 0; c < r.N; c += logChunk {
-			m := min(logChunk, r.N-c)
-			if a.grad == nil {
-				normalChunkLogProb(a, r, c, m)
-			} else {
-				normalChunkGrad(a, r, c, m)
-			}
+			normalChunkGrad(a, r, c, min(logChunk, r.N-c))
 		}
 	}
 }
 
-// normalChunkLogProb writes log p of run elements [c, c+m). Every operand
-// element is read before the output element it may share memory with is
-// written.
-func normalChunkLogProb[T tensor.Float](a *kargs[T], r shape.Run, c, m int) {
-	x, mu, sg := a.in[0], a.in[1], a.in[2]
-	ox, om, os := r.Off[1]+c*r.Step[1], r.Off[2]+c*r.Step[2], r.Off[3]+c*r.Step[3]
-	sx, sm, ss := r.Step[1], r.Step[2], r.Step[3]
-	var buf [logChunk]T
-	logS := runLogs(buf[:m], sg, os, ss)
-	out := a.out[r.Off[0]+c : r.Off[0]+c+m]
-	h := T(halfLog2Pi)
-	if sx == 1 && sm == 1 && ss == 1 { // all contiguous: slices let the compiler drop bounds checks
-		xs, ms, ss := x[ox:ox+m], mu[om:om+m], sg[os:os+m]
-		for i := range out {
-			z := (xs[i] - ms[i]) / ss[i]
-			out[i] = -z*z/2 - logS[i] - h
-		}
-		return
+// runOperand is operand k's elements for run elements [c, c+m): m of
+// them, or the one element when the operand is broadcast along the run
+// (step 0), which the tensor slice kernels broadcast.
+func runOperand[T tensor.Float](v []T, r shape.Run, k, c, m int) []T {
+	if r.Step[k] == 0 {
+		return v[r.Off[k] : r.Off[k]+1]
 	}
-	for i := range out {
-		z := (x[ox+i*sx] - mu[om+i*sm]) / sg[os+i*ss]
-		out[i] = -z*z/2 - logS[i] - h
-	}
+	off := r.Off[k] + c
+	return v[off : off+m]
 }
 
-// normalChunkGrad is normalChunkLogProb with the partials, in float64.
+// normalChunkGrad writes log p of run elements [c, c+m) when out is
+// non-nil and accumulates the partials, in float64.
 func normalChunkGrad[T tensor.Float](a *kargs[T], r shape.Run, c, m int) {
 	x, mu, sg := a.in[0], a.in[1], a.in[2]
 	o, ox, om, os := r.Off[0]+c, r.Off[1]+c*r.Step[1], r.Off[2]+c*r.Step[2], r.Off[3]+c*r.Step[3]

@@ -65,6 +65,25 @@ func ExpSlice[T Float](dst, x []T) int {
 	return n
 }
 
+// Log1pSlice writes log(1+x[i]) into dst[i] for i < min(len(dst), len(x))
+// and returns that count, like copy; vectorised as LogSlice. It keeps the
+// relative precision of small x (log1p(1e-20) = 1e-20), which log(1+x)
+// loses, and is within 1 ulp (2 in float32: see vecmath_test.go).
+func Log1pSlice[T Float](dst, x []T) int {
+	n := min(len(dst), len(x))
+	switch d := any(dst).(type) {
+	case []float64:
+		log1pSlice64(d[:n], any(x).([]float64)[:n])
+	case []float32:
+		log1pSlice32(d[:n], any(x).([]float32)[:n])
+	default:
+		for i := range n {
+			dst[i] = T(log1p64(float64(x[i])))
+		}
+	}
+	return n
+}
+
 // fdlibm e_log.c's minimax coefficients for R(z) = Σ Lgk·z^k.
 const (
 	lg1 = 6.666666666666735130e-01
@@ -89,11 +108,13 @@ func log64(x float64) float64 {
 	if !(x >= 0x1p-1022 && x <= math.MaxFloat64) { // rare: branch predicted
 		return logSpecial64(x)
 	}
-	return logNormal64(x, 0)
+	return logNormal64(x, 0, 0)
 }
 
-// logNormal64 is log(x) - 52·sub·ln2 for normal positive finite x.
-func logNormal64(x float64, sub float64) float64 {
+// logNormal64 is log(x) - 52·sub·ln2 + lo for normal positive finite x
+// and a correction lo well below x's ulp, added with the low part of k·ln2
+// before the one rounding (log1p64's).
+func logNormal64(x, sub, lo float64) float64 {
 	ix := math.Float64bits(x)
 	kb := (ix - logOff64) >> 52                       // k + 1022
 	m := math.Float64frombits(ix - kb<<52 + 1022<<52) // x·2^-k in [√2/2, √2)
@@ -104,14 +125,14 @@ func logNormal64(x float64, sub float64) float64 {
 	w := z * z
 	r := z*(lg1+w*(lg3+w*(lg5+w*lg7))) + w*(lg2+w*(lg4+w*lg6))
 	hfsq := 0.5 * f * f
-	return k*ln2Hi - ((hfsq - (s*(hfsq+r) + k*ln2Lo)) - f)
+	return k*ln2Hi - ((hfsq - (s*(hfsq+r) + (k*ln2Lo + lo))) - f)
 }
 
 // logSpecial64 is log64 off the normal positive range.
 func logSpecial64(x float64) float64 {
 	switch {
 	case x > 0 && x < 0x1p-1022: // subnormal: make it normal
-		return logNormal64(x*0x1p52, 52)
+		return logNormal64(x*0x1p52, 52, 0)
 	case x == 0:
 		return math.Inf(-1)
 	case x < 0 || x != x:
@@ -123,6 +144,30 @@ func logSpecial64(x float64) float64 {
 func logSlice64Go(dst, x []float64) {
 	for i, v := range x {
 		dst[i] = log64(v)
+	}
+}
+
+// log1p64 is log(1+x) through log64's formula: with c = 1+x rounded,
+// log(1+x) = log c + log(1 + d/c) ≈ log c + d/c, where d = x - (c-1) is
+// the rounding error of c, exact; d/c joins the low part of log c before
+// its last rounding (fdlibm's s_log1p.c does the same). Where c is 1,
+// x itself (the sign of a zero kept). c is never subnormal (1+x is exact
+// for x in [-1, -0.5]), so off the normal range it is log64's special
+// values.
+func log1p64(x float64) float64 {
+	c := 1 + x
+	if c == 1 {
+		return x
+	}
+	if !(c >= 0x1p-1022 && c <= math.MaxFloat64) {
+		return logSpecial64(c)
+	}
+	return logNormal64(c, 0, (x-(c-1))/c)
+}
+
+func log1pSlice64Go(dst, x []float64) {
+	for i, v := range x {
+		dst[i] = log1p64(v)
 	}
 }
 
@@ -144,11 +189,11 @@ func log32(x float32) float32 {
 	if !(x >= 0x1p-126 && x <= math.MaxFloat32) {
 		return logSpecial32(x)
 	}
-	return logNormal32(x, 0)
+	return logNormal32(x, 0, 0)
 }
 
-// logNormal32 is log(x) - 23·sub·ln2 for normal positive finite x.
-func logNormal32(x float32, sub float32) float32 {
+// logNormal32 is logNormal64 in float32.
+func logNormal32(x, sub, lo float32) float32 {
 	ix := math.Float32bits(x)
 	kb := (ix - logOff32) >> 23 // k + 126
 	m := math.Float32frombits(ix - kb<<23 + 126<<23)
@@ -159,13 +204,13 @@ func logNormal32(x float32, sub float32) float32 {
 	w := z * z
 	r := z*(lgf1+w*lgf3) + w*(lgf2+w*lgf4)
 	hfsq := 0.5 * f * f
-	return k*ln2HiF - ((hfsq - (s*(hfsq+r) + k*ln2LoF)) - f)
+	return k*ln2HiF - ((hfsq - (s*(hfsq+r) + (k*ln2LoF + lo))) - f)
 }
 
 func logSpecial32(x float32) float32 {
 	switch {
 	case x > 0 && x < 0x1p-126:
-		return logNormal32(x*0x1p23, 23)
+		return logNormal32(x*0x1p23, 23, 0)
 	case x == 0:
 		return float32(math.Inf(-1))
 	case x < 0 || x != x:
@@ -177,6 +222,24 @@ func logSpecial32(x float32) float32 {
 func logSlice32Go(dst, x []float32) {
 	for i, v := range x {
 		dst[i] = log32(v)
+	}
+}
+
+// log1p32 is log1p64 in float32, through log32.
+func log1p32(x float32) float32 {
+	c := 1 + x
+	if c == 1 {
+		return x
+	}
+	if !(c >= 0x1p-126 && c <= math.MaxFloat32) {
+		return logSpecial32(c)
+	}
+	return logNormal32(c, 0, (x-(c-1))/c)
+}
+
+func log1pSlice32Go(dst, x []float32) {
+	for i, v := range x {
+		dst[i] = log1p32(v)
 	}
 }
 

@@ -21,7 +21,7 @@ func logSlice64(dst, x []float64) {
 		logSlice64Go(dst, x)
 		return
 	}
-	vec64(dst, x, true)
+	vec64(dst, x, opLog)
 }
 
 func logSlice32(dst, x []float32) {
@@ -29,7 +29,7 @@ func logSlice32(dst, x []float32) {
 		logSlice32Go(dst, x)
 		return
 	}
-	vec32(dst, x, true)
+	vec32(dst, x, opLog)
 }
 
 func expSlice64(dst, x []float64) {
@@ -37,7 +37,7 @@ func expSlice64(dst, x []float64) {
 		expSlice64Go(dst, x)
 		return
 	}
-	vec64(dst, x, false)
+	vec64(dst, x, opExp)
 }
 
 func expSlice32(dst, x []float32) {
@@ -45,40 +45,66 @@ func expSlice32(dst, x []float32) {
 		expSlice32Go(dst, x)
 		return
 	}
-	vec32(dst, x, false)
+	vec32(dst, x, opExp)
 }
 
-// vec64 runs log64x4 (isLog) or exp64x4 over x's whole vectors and then
-// over its last len(x)%4 elements padded with ones, so that every element
-// goes through the same instructions wherever it lies. (A func parameter
-// instead of isLog would make dst and x escape: callers' stack buffers
-// would move to the heap.)
-func vec64(dst, x []float64, isLog bool) {
+func log1pSlice64(dst, x []float64) {
+	if !useAVX2 {
+		log1pSlice64Go(dst, x)
+		return
+	}
+	vec64(dst, x, opLog1p)
+}
+
+func log1pSlice32(dst, x []float32) {
+	if !useAVX2 {
+		log1pSlice32Go(dst, x)
+		return
+	}
+	vec32(dst, x, opLog1p)
+}
+
+// vecOp selects the kernel of vec64 and vec32.
+type vecOp int
+
+const (
+	opLog vecOp = iota
+	opExp
+	opLog1p
+	opNormal // log σ and then the normal log density: see normalFused64
+)
+
+// vec64 runs op's kernel over x's whole vectors and then over its last
+// len(x)%4 elements padded with ones, so that every element goes through
+// the same instructions wherever it lies. (A func parameter instead of op
+// would make dst and x escape: callers' stack buffers would move to the
+// heap.)
+func vec64(dst, x []float64, op vecOp) {
 	n := len(x) &^ 3
 	in, out := [4]float64{1, 1, 1, 1}, [4]float64{}
 	copy(in[:], x[n:])
-	if isLog {
-		log64x4(dst[:n], x[:n])
-		log64x4(out[:], in[:])
-	} else {
+	if op == opExp {
 		exp64x4(dst[:n], x[:n])
 		exp64x4(out[:], in[:])
+	} else {
+		log64x4(dst[:n], x[:n], op, nil, nil)
+		log64x4(out[:], in[:], op, nil, nil)
 	}
 	copy(dst[n:], out[:len(x)-n])
 	archsimd.ClearAVXUpperBits() // else later scalar SSE code pays for dirty upper halves
 }
 
 // vec32 is vec64 for 8 float32 lanes.
-func vec32(dst, x []float32, isLog bool) {
+func vec32(dst, x []float32, op vecOp) {
 	n := len(x) &^ 7
 	in, out := [8]float32{1, 1, 1, 1, 1, 1, 1, 1}, [8]float32{}
 	copy(in[:], x[n:])
-	if isLog {
-		log32x8(dst[:n], x[:n])
-		log32x8(out[:], in[:])
-	} else {
+	if op == opExp {
 		exp32x8(dst[:n], x[:n])
 		exp32x8(out[:], in[:])
+	} else {
+		log32x8(dst[:n], x[:n], op, nil, nil)
+		log32x8(out[:], in[:], op, nil, nil)
 	}
 	copy(dst[n:], out[:len(x)-n])
 	archsimd.ClearAVXUpperBits()
@@ -95,8 +121,14 @@ func bcu32(v uint32) archsimd.Uint32x8 { return archsimd.BroadcastUint32x8(v) }
 // The loops below broadcast their constants once, before the loop: the
 // compiler does not hoist them, and a broadcast per use doubled the cost.
 
-// log64x4 is log64 on 4 lanes, for len(x) a multiple of 4.
-func log64x4(dst, x []float64) {
+// log64x4 is log64 on 4 lanes, for len(x) a multiple of 4; for op
+// opLog1p log1p64, for opNormal x is the scale σ and dst gets the normal
+// log density of values xs under means locs, as normalLogPdfGo computes it
+// from log σ. op is loop-invariant: its branches cost next to nothing, and
+// the variants share log's registers of broadcast constants.
+func log64x4(dst, x []float64, op vecOp, xs, locs []float64) {
+	plus1, normal := op == opLog1p, op == opNormal
+	negHalf, h := bc64(-0.5), bc64(halfLog2Pi)
 	minNorm, two52, off, bias := bc64(0x1p-1022), bc64(0x1p52), bcu64(logOff64), bcu64(1022<<52)
 	magic, kOff, k52 := bcu64(0x4330000000000000), bc64(0x1p52+1022), bc64(52)
 	one, two, half, zero := bc64(1), bc64(2), bc64(0.5), bc64(0)
@@ -105,6 +137,11 @@ func log64x4(dst, x []float64) {
 	inf, nan, ninf := bc64(math.Inf(1)), bc64(math.NaN()), bc64(math.Inf(-1))
 	for i := 0; i+4 <= len(x); i += 4 {
 		v := archsimd.LoadFloat64x4Slice(x[i:])
+		var x1, corr archsimd.Float64x4
+		if plus1 { // log1p64's c = 1+x and correction d/c
+			x1, v = v, v.Add(one)
+			corr = x1.Sub(v.Sub(one)).Div(v)
+		}
 		sub := v.Less(minNorm) // subnormal (or ≤ 0, fixed below): scale by 2^52
 		ix := v.Mul(two52).Merge(v, sub).AsUint64x4()
 		kb := ix.Sub(off).ShiftAllRight(52) // k + 1022
@@ -117,12 +154,24 @@ func log64x4(dst, x []float64) {
 		t1 := w.MulAdd(l7, l5).MulAdd(w, l3).MulAdd(w, l1).Mul(z)
 		t2 := w.MulAdd(l6, l4).MulAdd(w, l2).Mul(w)
 		hfsq := half.Mul(f).Mul(f)
-		inner := s.Mul(hfsq.Add(t1.Add(t2))).Add(k.Mul(loC))
+		klo := k.Mul(loC)
+		if plus1 {
+			klo = klo.Add(corr)
+		}
+		inner := s.Mul(hfsq.Add(t1.Add(t2))).Add(klo)
 		y := k.Mul(hiC).Sub(hfsq.Sub(inner).Sub(f))
 		// +Inf and NaN give themselves, x < 0 NaN, ±0 -Inf
 		y = y.Merge(v, v.Less(inf))
 		y = y.Merge(nan, v.GreaterEqual(zero).Or(v.IsNaN()))
-		y.Merge(ninf, v.NotEqual(zero)).StoreSlice(dst[i:])
+		y = y.Merge(ninf, v.NotEqual(zero))
+		if plus1 { // c = 1: x itself
+			y = y.Merge(x1, v.NotEqual(one))
+		}
+		if normal {
+			zn := archsimd.LoadFloat64x4Slice(xs[i:]).Sub(archsimd.LoadFloat64x4Slice(locs[i:])).Div(v)
+			y = zn.Mul(zn).Mul(negHalf).Sub(y).Sub(h)
+		}
+		y.StoreSlice(dst[i:])
 	}
 }
 
@@ -149,8 +198,10 @@ func exp64x4(dst, x []float64) {
 	}
 }
 
-// log32x8 is log32 on 8 lanes, for len(x) a multiple of 8.
-func log32x8(dst, x []float32) {
+// log32x8 is log64x4 for float32 on 8 lanes.
+func log32x8(dst, x []float32, op vecOp, xs, locs []float32) {
+	plus1, normal := op == opLog1p, op == opNormal
+	negHalf, h := bc32(-0.5), bc32(halfLog2Pi)
 	minNorm, two23, off, bias := bc32(0x1p-126), bc32(0x1p23), bcu32(logOff32), bcu32(126<<23)
 	magic, kOff, k23 := bcu32(0x4b000000), bc32(0x1p23+126), bc32(23)
 	one, two, half, zero := bc32(1), bc32(2), bc32(0.5), bc32(0)
@@ -159,6 +210,11 @@ func log32x8(dst, x []float32) {
 	inf, nan, ninf := bc32(float32(math.Inf(1))), bc32(float32(math.NaN())), bc32(float32(math.Inf(-1)))
 	for i := 0; i+8 <= len(x); i += 8 {
 		v := archsimd.LoadFloat32x8Slice(x[i:])
+		var x1, corr archsimd.Float32x8
+		if plus1 {
+			x1, v = v, v.Add(one)
+			corr = x1.Sub(v.Sub(one)).Div(v)
+		}
 		sub := v.Less(minNorm)
 		ix := v.Mul(two23).Merge(v, sub).AsUint32x8()
 		kb := ix.Sub(off).ShiftAllRight(23) // k + 126
@@ -171,11 +227,23 @@ func log32x8(dst, x []float32) {
 		t1 := w.MulAdd(l3, l1).Mul(z)
 		t2 := w.MulAdd(l4, l2).Mul(w)
 		hfsq := half.Mul(f).Mul(f)
-		inner := s.Mul(hfsq.Add(t1.Add(t2))).Add(k.Mul(loC))
+		klo := k.Mul(loC)
+		if plus1 {
+			klo = klo.Add(corr)
+		}
+		inner := s.Mul(hfsq.Add(t1.Add(t2))).Add(klo)
 		y := k.Mul(hiC).Sub(hfsq.Sub(inner).Sub(f))
 		y = y.Merge(v, v.Less(inf))
 		y = y.Merge(nan, v.GreaterEqual(zero).Or(v.IsNaN()))
-		y.Merge(ninf, v.NotEqual(zero)).StoreSlice(dst[i:])
+		y = y.Merge(ninf, v.NotEqual(zero))
+		if plus1 { // c = 1: x itself
+			y = y.Merge(x1, v.NotEqual(one))
+		}
+		if normal {
+			zn := archsimd.LoadFloat32x8Slice(xs[i:]).Sub(archsimd.LoadFloat32x8Slice(locs[i:])).Div(v)
+			y = zn.Mul(zn).Mul(negHalf).Sub(y).Sub(h)
+		}
+		y.StoreSlice(dst[i:])
 	}
 }
 
