@@ -234,8 +234,12 @@ func (d *Bernoulli) Sample(src rand.Source, sampleShape ...int) (*tensor.Dense, 
 func bernoulliDraw[T tensor.Float](d *Bernoulli, src rand.Source, sampleShape []int) (*tensor.Dense, error) {
 	return draw(&d.elementwise, src, sampleShape, func(r *rand.Rand, run shape.Run, dst []T, in [][]T) {
 		par, op, sp := in[0], run.Off[1], run.Step[1]
-		p := d.prob(float64(par[op])) // hoisted: one sigmoid per run when the parameter is broadcast
 		out := dst[run.Off[0] : run.Off[0]+run.N]
+		if d.logits && sp != 0 && len(out) >= bernoulliVecMin {
+			bernoulliLogitsDraw(r, out, par[op:], sp)
+			return
+		}
+		p := d.prob(float64(par[op])) // hoisted: one sigmoid per run when the parameter is broadcast
 		for i := range out {
 			if sp != 0 {
 				p = d.prob(float64(par[op+i]))
@@ -247,6 +251,36 @@ func bernoulliDraw[T tensor.Float](d *Bernoulli, src rand.Source, sampleShape []
 			out[i] = v
 		}
 	})
+}
+
+// bernoulliVecMin is the run length from which bernoulliLogitsDraw's
+// chunked exponentials pay for its stack buffers.
+const bernoulliVecMin = 32
+
+// bernoulliLogitsDraw draws out[i] = 1 with probability σ(ℓ_i), ℓ_i =
+// logits[i·step], taking the e^−|ℓ| of σ from tensor.ExpSlice a chunk at
+// a time (σ(ℓ) = 1/(1+e^−ℓ) for ℓ ≥ 0, e^ℓ/(1+e^ℓ) below, as
+// tensor.Sigmoid), one uniform per element in order, as the scalar loop.
+func bernoulliLogitsDraw[T tensor.Float](r *rand.Rand, out, logits []T, step int) {
+	var arg, e [256]float64
+	for lo := 0; lo < len(out); lo += len(arg) {
+		n := min(len(arg), len(out)-lo)
+		for i := range n {
+			arg[i] = -math.Abs(float64(logits[(lo+i)*step]))
+		}
+		tensor.ExpSlice(e[:n], arg[:n])
+		for i := range n {
+			p := e[i] / (1 + e[i])
+			if logits[(lo+i)*step] >= 0 {
+				p = 1 / (1 + e[i])
+			}
+			var v T
+			if r.Float64() < p {
+				v = 1
+			}
+			out[lo+i] = v
+		}
+	}
 }
 
 // EnumerateSupport returns the values 0 and 1 along dim 0, shaped
