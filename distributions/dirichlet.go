@@ -194,14 +194,8 @@ func (d *Dirichlet) LogProb(x Value) (*tensor.Dense, error) {
 	if err != nil {
 		return nil, err
 	}
-	if d.dtype == tensor.Float32 {
-		res, dst := tensor.Alloc[float32](out)
-		dirichletLogProbInto(d, dst, x, out)
-		return res, nil
-	}
-	res, dst := tensor.Alloc[float64](out)
-	dirichletLogProbInto(d, dst, x, out)
-	return res, nil
+	f32, f64 := d.logProbKernels(x, out)
+	return allocLogProb(d.dtype, out, f32, f64)
 }
 
 // LogProbInto writes log p(x) into dst, which must have LogProb's shape and
@@ -211,17 +205,15 @@ func (d *Dirichlet) LogProbInto(dst *tensor.Dense, x Value) error {
 	if err != nil {
 		return err
 	}
-	if dst == nil || !shape.Equal(tensor.ShapeOf(dst), out) || dst.Dtype() != d.dtype {
-		return fmt.Errorf("%s: LogProbInto needs a %v array of shape %s: %w", dirichletFamily, d.dtype, shape.Format(out), ErrShape)
-	}
-	if d.dtype == tensor.Float32 {
-		data, _ := tensor.Floats[float32](dst)
-		dirichletLogProbInto(d, data, x, out)
-		return nil
-	}
-	data, _ := tensor.Floats[float64](dst)
-	dirichletLogProbInto(d, data, x, out)
-	return nil
+	f32, f64 := d.logProbKernels(x, out)
+	return fillLogProb(dirichletFamily, d.dtype, dst, out, f32, f64)
+}
+
+// logProbKernels are dirichletLogProbInto for x and LogProb's
+// shape out, in both dtypes.
+func (d *Dirichlet) logProbKernels(x Value, out []int) (func([]float32) error, func([]float64) error) {
+	return func(dst []float32) error { dirichletLogProbInto(d, dst, x, out); return nil },
+		func(dst []float64) error { dirichletLogProbInto(d, dst, x, out); return nil }
 }
 
 // dirichletEvent is log p of one event: x and α rows, A(α) given. ok is

@@ -206,14 +206,8 @@ func (d *LKJCholesky) LogProb(x Value) (*tensor.Dense, error) {
 	if err != nil {
 		return nil, err
 	}
-	if d.dtype == tensor.Float32 {
-		res, dst := tensor.Alloc[float32](out)
-		lkjLogProbInto(d, dst, x, out)
-		return res, nil
-	}
-	res, dst := tensor.Alloc[float64](out)
-	lkjLogProbInto(d, dst, x, out)
-	return res, nil
+	f32, f64 := d.logProbKernels(x, out)
+	return allocLogProb(d.dtype, out, f32, f64)
 }
 
 // LogProbInto writes log p(x) into dst, which must have LogProb's shape and
@@ -223,23 +217,15 @@ func (d *LKJCholesky) LogProbInto(dst *tensor.Dense, x Value) error {
 	if err != nil {
 		return err
 	}
-	if dst == nil || !shape.Equal(tensor.ShapeOf(dst), out) || dst.Dtype() != d.dtype {
-		return fmt.Errorf("lkj_cholesky: LogProbInto needs a %v array of shape %s: %w", d.dtype, shape.Format(out), ErrShape)
-	}
-	if d.dtype == tensor.Float32 {
-		data, err := tensor.Floats[float32](dst)
-		if err != nil {
-			return fmt.Errorf("lkj_cholesky: %w", err)
-		}
-		lkjLogProbInto(d, data, x, out)
-		return nil
-	}
-	data, err := tensor.Floats[float64](dst)
-	if err != nil {
-		return fmt.Errorf("lkj_cholesky: %w", err)
-	}
-	lkjLogProbInto(d, data, x, out)
-	return nil
+	f32, f64 := d.logProbKernels(x, out)
+	return fillLogProb("lkj_cholesky", d.dtype, dst, out, f32, f64)
+}
+
+// logProbKernels are lkjLogProbInto for x and LogProb's
+// shape out, in both dtypes.
+func (d *LKJCholesky) logProbKernels(x Value, out []int) (func([]float32) error, func([]float64) error) {
+	return func(dst []float32) error { lkjLogProbInto(d, dst, x, out); return nil },
+		func(dst []float64) error { lkjLogProbInto(d, dst, x, out); return nil }
 }
 
 // lkjOrder is the power of L_ii in the density, 2(η−1) + D−1−i for the

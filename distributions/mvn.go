@@ -372,12 +372,8 @@ func (d *MultivariateNormal) LogProb(x Value) (*tensor.Dense, error) {
 	if err != nil {
 		return nil, err
 	}
-	if d.dtype == tensor.Float32 {
-		res, dst := tensor.Alloc[float32](out)
-		return res, mvnLogProbInto(d, dst, x, out)
-	}
-	res, dst := tensor.Alloc[float64](out)
-	return res, mvnLogProbInto(d, dst, x, out)
+	f32, f64 := d.logProbKernels(x, out)
+	return allocLogProb(d.dtype, out, f32, f64)
 }
 
 // LogProbInto writes log p(x) into dst, which must have LogProb's shape and
@@ -387,21 +383,15 @@ func (d *MultivariateNormal) LogProbInto(dst *tensor.Dense, x Value) error {
 	if err != nil {
 		return err
 	}
-	if dst == nil || !shape.Equal(tensor.ShapeOf(dst), out) || dst.Dtype() != d.dtype {
-		return fmt.Errorf("%s: LogProbInto needs a %v array of shape %s: %w", mvnFamily, d.dtype, shape.Format(out), ErrShape)
-	}
-	if d.dtype == tensor.Float32 {
-		data, err := tensor.Floats[float32](dst)
-		if err != nil {
-			return fmt.Errorf("%s: %w", mvnFamily, err)
-		}
-		return mvnLogProbInto(d, data, x, out)
-	}
-	data, err := tensor.Floats[float64](dst)
-	if err != nil {
-		return fmt.Errorf("%s: %w", mvnFamily, err)
-	}
-	return mvnLogProbInto(d, data, x, out)
+	f32, f64 := d.logProbKernels(x, out)
+	return fillLogProb(mvnFamily, d.dtype, dst, out, f32, f64)
+}
+
+// logProbKernels are mvnLogProbInto for x and LogProb's
+// shape out, in both dtypes.
+func (d *MultivariateNormal) logProbKernels(x Value, out []int) (func([]float32) error, func([]float64) error) {
+	return func(dst []float32) error { return mvnLogProbInto(d, dst, x, out) },
+		func(dst []float64) error { return mvnLogProbInto(d, dst, x, out) }
 }
 
 // mvnLogProbInto writes log p(x) over the output events into dst, a block

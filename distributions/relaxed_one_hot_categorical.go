@@ -135,14 +135,8 @@ func (d *RelaxedOneHotCategorical) LogProb(x Value) (*tensor.Dense, error) {
 	if err != nil {
 		return nil, err
 	}
-	if d.dtype == tensor.Float32 {
-		res, dst := tensor.Alloc[float32](out)
-		relaxedOneHotLogProbInto(d, dst, x, out)
-		return res, nil
-	}
-	res, dst := tensor.Alloc[float64](out)
-	relaxedOneHotLogProbInto(d, dst, x, out)
-	return res, nil
+	f32, f64 := d.logProbKernels(x, out)
+	return allocLogProb(d.dtype, out, f32, f64)
 }
 
 // LogProbInto writes log p(x) into dst, which must have LogProb's shape and
@@ -152,17 +146,15 @@ func (d *RelaxedOneHotCategorical) LogProbInto(dst *tensor.Dense, x Value) error
 	if err != nil {
 		return err
 	}
-	if dst == nil || !shape.Equal(tensor.ShapeOf(dst), out) || dst.Dtype() != d.dtype {
-		return fmt.Errorf("%s: LogProbInto needs a %v array of shape %s: %w", relaxedOneHotFamily, d.dtype, shape.Format(out), ErrShape)
-	}
-	if d.dtype == tensor.Float32 {
-		data, _ := tensor.Floats[float32](dst)
-		relaxedOneHotLogProbInto(d, data, x, out)
-		return nil
-	}
-	data, _ := tensor.Floats[float64](dst)
-	relaxedOneHotLogProbInto(d, data, x, out)
-	return nil
+	f32, f64 := d.logProbKernels(x, out)
+	return fillLogProb(relaxedOneHotFamily, d.dtype, dst, out, f32, f64)
+}
+
+// logProbKernels are relaxedOneHotLogProbInto for x and LogProb's
+// shape out, in both dtypes.
+func (d *RelaxedOneHotCategorical) logProbKernels(x Value, out []int) (func([]float32) error, func([]float64) error) {
+	return func(dst []float32) error { relaxedOneHotLogProbInto(d, dst, x, out); return nil },
+		func(dst []float64) error { relaxedOneHotLogProbInto(d, dst, x, out); return nil }
 }
 
 // relaxedEvent is log p of one event: x and the normalised logits lg, τ

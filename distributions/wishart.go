@@ -459,12 +459,8 @@ func (d *Wishart) LogProb(x Value) (*tensor.Dense, error) {
 	if err != nil {
 		return nil, err
 	}
-	if d.dtype == tensor.Float32 {
-		res, dst := tensor.Alloc[float32](out)
-		return res, wishartLogProbInto(d, dst, x, out)
-	}
-	res, dst := tensor.Alloc[float64](out)
-	return res, wishartLogProbInto(d, dst, x, out)
+	f32, f64 := d.logProbKernels(x, out)
+	return allocLogProb(d.dtype, out, f32, f64)
 }
 
 // LogProbInto writes log p(X) into dst, which must have LogProb's shape
@@ -474,21 +470,15 @@ func (d *Wishart) LogProbInto(dst *tensor.Dense, x Value) error {
 	if err != nil {
 		return err
 	}
-	if dst == nil || !shape.Equal(tensor.ShapeOf(dst), out) || dst.Dtype() != d.dtype {
-		return fmt.Errorf("%s: LogProbInto needs a %v array of shape %s: %w", wishartFamily, d.dtype, shape.Format(out), ErrShape)
-	}
-	if d.dtype == tensor.Float32 {
-		data, err := tensor.Floats[float32](dst)
-		if err != nil {
-			return fmt.Errorf("%s: %w", wishartFamily, err)
-		}
-		return wishartLogProbInto(d, data, x, out)
-	}
-	data, err := tensor.Floats[float64](dst)
-	if err != nil {
-		return fmt.Errorf("%s: %w", wishartFamily, err)
-	}
-	return wishartLogProbInto(d, data, x, out)
+	f32, f64 := d.logProbKernels(x, out)
+	return fillLogProb(wishartFamily, d.dtype, dst, out, f32, f64)
+}
+
+// logProbKernels are wishartLogProbInto for x and LogProb's
+// shape out, in both dtypes.
+func (d *Wishart) logProbKernels(x Value, out []int) (func([]float32) error, func([]float64) error) {
+	return func(dst []float32) error { return wishartLogProbInto(d, dst, x, out) },
+		func(dst []float64) error { return wishartLogProbInto(d, dst, x, out) }
 }
 
 // wishartLogProbInto writes log p(X) over the output events into dst, in
