@@ -145,15 +145,9 @@ func (d *Dirichlet) prepare(x Value) ([]int, error) {
 // RelaxedOneHotCategorical): dtype, event (K,), batch, and when validating
 // torch's simplex constraint.
 func simplexPrepare(family string, x Value, dt gt.Dtype, batch []int, k int, validate bool) ([]int, error) {
-	if tensor.IsNil(x) {
-		return nil, fmt.Errorf("%s: nil value: %w", family, ErrShape)
-	}
-	if x.Dtype() != dt {
-		return nil, fmt.Errorf("%s: value has dtype %v, distribution %v: %w", family, x.Dtype(), dt, ErrDType)
-	}
-	out, err := shape.CheckValue(tensor.ShapeOf(x), batch, []int{k})
+	out, err := valueShape(family, x, dt, batch, []int{k})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", family, err)
+		return nil, err
 	}
 	if validate {
 		if err := checkSimplexValue(family, x, k); err != nil {

@@ -143,15 +143,9 @@ func (d *LKJCholesky) Expand(batch []int) (Distribution, error) {
 // prepare checks x (dtype, shape ending in (D, D), and when validating the
 // support) and returns LogProb's shape.
 func (d *LKJCholesky) prepare(x Value) ([]int, error) {
-	if tensor.IsNil(x) {
-		return nil, fmt.Errorf("lkj_cholesky: nil value: %w", ErrShape)
-	}
-	if x.Dtype() != d.dtype {
-		return nil, fmt.Errorf("lkj_cholesky: value has dtype %v, distribution %v: %w", x.Dtype(), d.dtype, ErrDType)
-	}
-	out, err := shape.CheckValue(tensor.ShapeOf(x), d.batch, d.EventShape())
+	out, err := valueShape("lkj_cholesky", x, d.dtype, d.batch, d.EventShape())
 	if err != nil {
-		return nil, fmt.Errorf("lkj_cholesky: %w", err)
+		return nil, err
 	}
 	if d.validate {
 		if err := lkjCheckSupport(x, d.dim); err != nil {

@@ -44,3 +44,20 @@ func fillLogProb(family string, dt gt.Dtype, dst *tensor.Dense, out []int, f32 f
 	}
 	return f64(data)
 }
+
+// valueShape checks a value of a family with event dims (not nil, the
+// distribution's dtype dt, ending in event and broadcasting with batch)
+// and returns LogProb's shape; the family then checks the support.
+func valueShape(family string, x Value, dt gt.Dtype, batch, event []int) ([]int, error) {
+	if tensor.IsNil(x) {
+		return nil, fmt.Errorf("%s: nil value: %w", family, ErrShape)
+	}
+	if x.Dtype() != dt {
+		return nil, fmt.Errorf("%s: value has dtype %v, distribution %v: %w", family, x.Dtype(), dt, ErrDType)
+	}
+	out, err := shape.CheckValue(tensor.ShapeOf(x), batch, event)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", family, err)
+	}
+	return out, nil
+}

@@ -349,15 +349,9 @@ func (d *LowRankMultivariateNormal) perCapacitance(size int, event []int, f func
 // batch that broadcasts; no NaN when validating: torch's real_vector) and
 // returns LogProb's shape.
 func (d *LowRankMultivariateNormal) prepare(x Value) ([]int, error) {
-	if tensor.IsNil(x) {
-		return nil, fmt.Errorf("%s: nil value: %w", lowRankFamily, ErrShape)
-	}
-	if x.Dtype() != d.dtype {
-		return nil, fmt.Errorf("%s: value has dtype %v, distribution %v: %w", lowRankFamily, x.Dtype(), d.dtype, ErrDType)
-	}
-	out, err := shape.CheckValue(tensor.ShapeOf(x), d.batch, []int{d.n})
+	out, err := valueShape(lowRankFamily, x, d.dtype, d.batch, []int{d.n})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", lowRankFamily, err)
+		return nil, err
 	}
 	if d.validate {
 		if err := check(lowRankFamily, "value", "real", x, ErrSupport, isReal); err != nil {

@@ -113,16 +113,10 @@ func (d *Multinomial) Params() map[string]*tensor.Dense {
 // when validating, torch's multinomial constraint) and returns LogProb's
 // shape.
 func (d *Multinomial) prepare(x Value) ([]int, error) {
-	if tensor.IsNil(x) {
-		return nil, fmt.Errorf("%s: nil value: %w", multinomialFamily, ErrShape)
-	}
-	if x.Dtype() != d.cat.dtype {
-		return nil, fmt.Errorf("%s: value has dtype %v, distribution %v: %w", multinomialFamily, x.Dtype(), d.cat.dtype, ErrDType)
-	}
 	k := d.cat.k
-	out, err := shape.CheckValue(tensor.ShapeOf(x), d.cat.batch, []int{k})
+	out, err := valueShape(multinomialFamily, x, d.cat.dtype, d.cat.batch, []int{k})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", multinomialFamily, err)
+		return nil, err
 	}
 	if d.cat.validate {
 		if err := d.checkCounts(x); err != nil {

@@ -346,15 +346,9 @@ func (d *MultivariateNormal) bcast(v *tensor.Dense, s []int) *tensor.Dense {
 // batch that broadcasts; no NaN when validating) and returns LogProb's
 // shape.
 func (d *MultivariateNormal) prepare(x Value) ([]int, error) {
-	if tensor.IsNil(x) {
-		return nil, fmt.Errorf("%s: nil value: %w", mvnFamily, ErrShape)
-	}
-	if x.Dtype() != d.dtype {
-		return nil, fmt.Errorf("%s: value has dtype %v, distribution %v: %w", mvnFamily, x.Dtype(), d.dtype, ErrDType)
-	}
-	out, err := shape.CheckValue(tensor.ShapeOf(x), d.batch, []int{d.n})
+	out, err := valueShape(mvnFamily, x, d.dtype, d.batch, []int{d.n})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", mvnFamily, err)
+		return nil, err
 	}
 	if d.validate {
 		if err := check(mvnFamily, "value", "real", x, ErrSupport, isReal); err != nil {

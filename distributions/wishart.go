@@ -384,15 +384,9 @@ func (d *Wishart) Entropy() (*tensor.Dense, error) {
 // definite: torch's positive_definite support, ErrSupport) and returns
 // LogProb's shape.
 func (d *Wishart) prepare(x Value) ([]int, error) {
-	if tensor.IsNil(x) {
-		return nil, fmt.Errorf("%s: nil value: %w", wishartFamily, ErrShape)
-	}
-	if x.Dtype() != d.dtype {
-		return nil, fmt.Errorf("%s: value has dtype %v, distribution %v: %w", wishartFamily, x.Dtype(), d.dtype, ErrDType)
-	}
-	out, err := shape.CheckValue(tensor.ShapeOf(x), d.batch, []int{d.p, d.p})
+	out, err := valueShape(wishartFamily, x, d.dtype, d.batch, []int{d.p, d.p})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", wishartFamily, err)
+		return nil, err
 	}
 	if d.validate {
 		if err := checkPositiveDefinite(wishartFamily, "value", x, d.p, ErrSupport); err != nil {
