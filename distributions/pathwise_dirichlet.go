@@ -2,7 +2,6 @@ package distributions
 
 import (
 	"fmt"
-	"math"
 
 	gt "gorgonia.org/tensor"
 
@@ -18,9 +17,10 @@ import (
 //	∂L/∂α_i = Σ g_i·(ḡ_i − Σ_j x_j ḡ_j)
 //
 // with I the regularised incomplete beta function and f the density of
-// the Beta(α_i, S−α_i) marginal (tensor.BetaIncDerivA, BetaLogPDF). g_i is
-// taken as 0 where x_i is 0 or 1 (a draw that underflowed), where f
-// overflows or underflows, and for K = 1 (x = 1 whatever α).
+// the Beta(α_i, S−α_i) marginal; −(∂I/∂a)/f is tensor.BetaImplicitGradA,
+// which takes the ratio analytically (finite also where f underflows or
+// overflows). g_i is taken as 0 where x_i is 0 or 1 (a draw that
+// underflowed) and for K = 1 (x = 1 whatever α).
 func (d *Dirichlet) RSampleVJP(x, upstream Value) (map[string]*tensor.Dense, error) {
 	xs, err := simplexPathwiseCheck(dirichletFamily, x, upstream, d.dtype, d.batch, d.k)
 	if err != nil {
@@ -127,9 +127,5 @@ func dirichletImplicit(x, a, b float64) float64 {
 	if !(x > 0 && x < 1) || !(b > 0) {
 		return 0
 	}
-	f := math.Exp(tensor.BetaLogPDF(a, b, x))
-	if f == 0 || math.IsInf(f, 1) {
-		return 0
-	}
-	return -tensor.BetaIncDerivA(a, b, x) / f / (1 - x)
+	return tensor.BetaImplicitGradA(a, b, x) / (1 - x)
 }

@@ -549,8 +549,9 @@ func incgSeriesDeriv(a, x float64) float64 {
 	t := 1.0
 	s = 1
 	for n := 1.0; n < incgMaxIter; n++ {
-		t *= x / (a + n)
-		hn += 1 / (a + n)
+		r := 1 / (a + n) // one division per term, off the loop's dependency chains
+		t *= x * r
+		hn += r
 		s += t
 		ds += t * hn
 		if t <= 0x1p-56*s && t*hn <= 0x1p-56*ds {

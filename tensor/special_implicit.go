@@ -1,0 +1,316 @@
+package tensor
+
+import "math"
+
+// Implicit reparameterisation gradients of Beta draws (Figurnov, Mohamed &
+// Mnih, "Implicit reparameterization gradients", NeurIPS 2018): for a draw
+// x of Beta(a, b) held at its quantile u = I_x(a, b),
+//
+//	∂x/∂a = −(∂I_x/∂a)/f(x),  ∂x/∂b = −(∂I_x/∂b)/f(x),
+//	f(x) = x^(a−1)(1−x)^(b−1)/B(a, b).
+//
+// BetaIncDerivA/B followed by a division by exp(BetaLogPDF) gives the same
+// numbers, but forms I's power term x^a(1−x)^b/B(a, b) and the density
+// separately (log B, two exponentials) only for them to cancel, computes
+// the value and both tangents where one is wanted, and walks the
+// continued fraction twice. Here the ratio is taken analytically, on the
+// side of the cutoff where betaInc works (x below (a+1)/(a+b+2), else the
+// complement I_y(b, a), whose density at y is f(x)):
+//
+//   - series side (a ≤ 1), I = x^a(1+T)/(a·B(a, b)):
+//     I/f = x·(1+T)·y^(1−b)/a, with y^(1−b) ≤ e³ there;
+//   - continued-fraction side, I = x^a y^b/(B(a, b)·a·g), g the fraction:
+//     I/f = x·y/(a·g),
+//
+// and ∂I/∂θ = I·∂(log I)/∂θ with the logarithmic derivatives of betaInc
+// (the power term's analytically, T's and g's as tangents). No log B and no
+// exponential of a large argument is formed, so the gradient is finite
+// and accurate also where f underflows or overflows. The fraction is
+// evaluated in one forward pass of Lentz's method (betaIncFraction
+// walks it twice), carrying only the tangents asked for, with each coefficient's
+// partials from one division.
+
+// BetaImplicitGrad returns ∂x/∂a and ∂x/∂b at a draw x of Beta(a, b), the
+// implicit reparameterisation gradient of the Beta sampler. ∂x/∂a ≥ 0 and
+// ∂x/∂b ≤ 0 for 0 < x < 1; both are 0 at x = 0 and x = 1 (a draw that
+// underflowed), and NaN where BetaInc is NaN. Against the 50-digit table
+// testdata/implicit_ref.json the relative error is the derivatives' (see
+// special_implicit_test.go).
+func BetaImplicitGrad(a, b, x float64) (ga, gb float64) {
+	return betaImplicit(a, b, x, true, true)
+}
+
+// BetaImplicitGradA returns ∂x/∂a alone at a draw x of Beta(a, b): the
+// Dirichlet gradient needs only this partial of each marginal
+// Beta(α_i, S−α_i), and one tangent costs less than two.
+func BetaImplicitGradA(a, b, x float64) float64 {
+	ga, _ := betaImplicit(a, b, x, true, false)
+	return ga
+}
+
+// betaImplicit is BetaImplicitGrad, computing the partials asked for (the
+// others are returned as 0).
+func betaImplicit(a, b, x float64, wantA, wantB bool) (ga, gb float64) {
+	switch {
+	case !(a > 0 && b > 0 && x >= 0 && x <= 1) || math.IsInf(a, 1) || math.IsInf(b, 1):
+		return math.NaN(), math.NaN()
+	case x == 0 || x == 1:
+		return 0, 0
+	}
+	// As betaInc: y exact for x ≥ 1/2, d = x(a+b) − a with one rounding.
+	y := 1 - x
+	lx, ly := Log(x), math.Log1p(-x)
+	s := a + b
+	bv := s - a
+	e := (a - (s - bv)) + (b - bv)
+	d := math.FMA(x, s, -a) + x*e
+	flip := x > (a+1)/(s+2)
+	switch {
+	case flip && a <= 1 && b >= 1000 && b*x <= 3:
+		flip = false
+	case !flip && b <= 1 && a >= 1000 && a*y <= 3:
+		flip = true
+	}
+	needA, needB := wantA, wantB
+	if flip {
+		a, b, x, y, lx, ly, d = b, a, y, x, ly, lx, -d
+		needA, needB = wantB, wantA
+	}
+	// r·ka and r·kb are ∂I_w/∂a and ∂I_w/∂b over f, I_w the working side.
+	var r, ka, kb float64
+	if a <= 1 {
+		r, ka, kb = betaImplicitSeries(a, b, x, lx, ly, needA, needB)
+	} else {
+		r, ka, kb = betaImplicitFraction(a, b, x, y, lx, ly, d, needA, needB)
+	}
+	// ∂x/∂θ = −(∂I/∂θ)/f; on the flipped side I = 1 − I_w with a and b
+	// exchanged.
+	if flip {
+		return r * kb, r * ka
+	}
+	return -r * ka, -r * kb
+}
+
+// betaImplicitSeries returns I/f and the log-derivatives ∂(log I)/∂a,
+// ∂(log I)/∂b on betaIncSeries's side, from its series T and tangents.
+func betaImplicitSeries(a, b, x, lx, ly float64, needA, needB bool) (r, ka, kb float64) {
+	var t, ta, tb float64
+	c, cb := 1.0, 0.0 // c_n = (1−b)_n/n! and ∂c_n/∂b
+	xn := 1.0
+	for n := 1; n <= betaIncMaxIter; n++ {
+		fn := float64(n)
+		inv := 1 / (a + fn)
+		if needB {
+			cb = (cb*(fn-b) - c) / fn // before c: it reads c_{n−1}
+		}
+		c *= (fn - b) / fn
+		xn *= x
+		term := a * c * xn * inv
+		t += term
+		small := math.Abs(term) <= 0x1p-56*math.Abs(t)
+		if needA {
+			termA := c * xn * fn * inv * inv
+			ta += termA
+			small = small && math.Abs(termA) <= 0x1p-56*math.Abs(ta)
+		}
+		if needB {
+			termB := a * cb * xn * inv
+			tb += termB
+			small = small && math.Abs(termB) <= 0x1p-56*math.Abs(tb)
+		}
+		if small || xn == 0 {
+			break
+		}
+		if n == betaIncMaxIter {
+			return math.NaN(), math.NaN(), math.NaN()
+		}
+	}
+	// I = x^a(1+T)/(a·B), f = x^(a−1)y^(b−1)/B: I/f = x(1+T)y^(1−b)/a.
+	r = x * (1 + t) * math.Exp((1-b)*ly) / a
+	if needA {
+		ka = lx - Digamma(1+a) + Digamma(a+b) + ta/(1+t)
+	}
+	if needB {
+		kb = betaIncDigammaDiff(b, a) + tb/(1+t)
+	}
+	return r, ka, kb
+}
+
+// betaImplicitFraction returns I/f and ∂(log I)/∂a, ∂(log I)/∂b on
+// betaIncFraction's side: I = P/(a·g), P the power term, g the continued
+// fraction 1 + d_1/(1 + d_2/(1 + ⋯)), so that I/f = x·y/(a·g),
+// ∂(log I)/∂a = ∂(log P)/∂a − 1/a − g_a/g and ∂(log I)/∂b = ∂(log P)/∂b −
+// g_b/g.
+func betaImplicitFraction(a, b, x, y, lx, ly, d float64, needA, needB bool) (r, ka, kb float64) {
+	g, gA, gB := betaImplicitCF(a, b, x, y, needA, needB)
+	if math.IsNaN(g) {
+		return g, g, g
+	}
+	pa, pb := betaPowerTangents(a, b, x, y, lx, ly, d, needA, needB)
+	r = x * y / (a * g)
+	if needA {
+		ka = pa - 1/a - gA/g
+	}
+	if needB {
+		kb = pb - gB/g
+	}
+	return r, ka, kb
+}
+
+// betaImplicitCF returns the continued fraction g = 1 + d_1/(1 + d_2/(1 +
+// ⋯)) of betaIncFraction and, as asked, its partials g_a and g_b, in one
+// forward pass of the modified Lentz method (Numerical Recipes §5.2) as
+// betaIncDepth runs it, with the tangents of its factors C_j and D_j
+// (g_j = g_(j−1)·C_j·D_j) carried alongside: g' = g'·δ + g·δ', δ = C_j·D_j.
+// The first level 1 + d_1 is betaIncFraction's exact-in-y form. It stops
+// four levels after δ − 1 and the tangents' steps fall below 2^−55 (as
+// betaIncDepth: a d_j of 0 at an integer b ends the value but not the
+// b-tangent), and returns NaN beyond betaIncMaxIter. Unlike
+// betaIncFraction's backward pass, the running product carries a rounding
+// per level; with the few dozen levels of moderate a and b that is a few
+// ulps, and the tests bound it where the levels are many.
+func betaImplicitCF(a, b, x, y float64, needA, needB bool) (g, gA, gB float64) {
+	const tiny = 1e-300
+	// Level 1: C_1 = 1 + d_1, D_1 = 1.
+	_, d1a, d1b := betaIncCoef(a, b, x, 1)
+	g = ((a+1)*y + (1-b)*x) / (a + 1)
+	if g == 0 {
+		g = tiny
+	}
+	c, dd := g, 1.0
+	var ca, cb, da, db float64 // tangents of C_j and D_j
+	if needA {
+		ca, gA = d1a, d1a
+	}
+	if needB {
+		cb, gB = d1b, d1b
+	}
+	extra := -1
+	for j := 2; j <= betaIncMaxIter; j++ {
+		dj, dja, djb := betaImplicitCoef(a, b, x, j, needA, needB)
+		dn := 1 + dj*dd
+		if dn == 0 {
+			dn = tiny
+		}
+		rc := 1 / c
+		cn := 1 + dj*rc
+		if cn == 0 {
+			cn = tiny
+		}
+		inv := 1 / dn
+		delta := cn * inv
+		done := math.Abs(delta-1) <= 0x1p-55
+		if needA {
+			ia := -(dja*dd + dj*da) * inv * inv
+			cna := (dja - dj*ca*rc) * rc
+			step := g * (cna*inv + cn*ia)
+			gA = gA*delta + step
+			ca, da = cna, ia
+			done = done && math.Abs(step) <= 0x1p-55*math.Abs(gA)
+		}
+		if needB {
+			ib := -(djb*dd + dj*db) * inv * inv
+			cnb := (djb - dj*cb*rc) * rc
+			step := g * (cnb*inv + cn*ib)
+			gB = gB*delta + step
+			cb, db = cnb, ib
+			done = done && math.Abs(step) <= 0x1p-55*math.Abs(gB)
+		}
+		g *= delta
+		dd, c = inv, cn
+		if done && extra < 0 {
+			extra = 4
+		}
+		if extra == 0 {
+			return g, gA, gB
+		}
+		if extra > 0 {
+			extra--
+		}
+	}
+	nan := math.NaN()
+	return nan, nan, nan
+}
+
+// betaImplicitCoef returns d_j of the continued fraction (as betaIncCoef)
+// and, as asked, its partials with respect to a and b, with one division:
+// for j = 2m+1, p = a+2m, q = p+1,
+//
+//	d_j = −(a+m)(a+b+m)x/(pq),
+//	∂d_j/∂a = −x·[m(a+b+m)·q + (a+m)(m+1−b)·p]/(pq)²,
+//	∂d_j/∂b = −(a+m)x/(pq)
+//
+// (∂ log d_j/∂a = m/((a+m)p) + (m+1−b)/((a+b+m)q), each part free of the
+// cancellation of 1/(a+m) − 1/p); for j = 2m, p = a+2m−1, q = p+1,
+//
+//	d_j = m(b−m)x/(pq),  ∂d_j/∂a = −d_j(p+q)/(pq),  ∂d_j/∂b = mx/(pq).
+func betaImplicitCoef(a, b, x float64, j int, needA, needB bool) (dj, dja, djb float64) {
+	m := float64(j / 2)
+	if j%2 == 1 {
+		p := a + 2*m
+		q := p + 1
+		inv := 1 / (p * q)
+		am := a + m
+		abm := a + b + m
+		xi := x * inv
+		dj = -am * abm * xi
+		if needA {
+			dja = -xi * inv * (m*abm*q + am*(m+1-b)*p)
+		}
+		if needB {
+			djb = -am * xi
+		}
+		return dj, dja, djb
+	}
+	p := a + 2*m - 1
+	q := p + 1
+	inv := 1 / (p * q)
+	mxi := m * x * inv
+	dj = mxi * (b - m)
+	if needA {
+		dja = -dj * (p + q) * inv
+	}
+	if needB {
+		djb = mxi
+	}
+	return dj, dja, djb
+}
+
+// betaPowerTangents returns, as asked, the partials of the log power term
+// log(x^a y^b/B(a, b)) of betaPowerTerm: log x − ψ(a) + ψ(a+b) and
+// log y − ψ(b) + ψ(a+b), without its value (and so without log B).
+func betaPowerTangents(a, b, x, y, lx, ly, d float64, needA, needB bool) (pa, pb float64) {
+	if min(a, b) < 10 {
+		if needA && needB && b >= 1e-4*a && a >= 1e-4*b {
+			// ψ(a+b) once; no cancellation to guard against at these ratios
+			// (betaIncDigammaDiff's series is for h < 1e-4·z).
+			ps := Digamma(a + b)
+			return lx + (ps - Digamma(a)), ly + (ps - Digamma(b))
+		}
+		if needA {
+			pa = lx + betaIncDigammaDiff(a, b)
+		}
+		if needB {
+			pb = ly + betaIncDigammaDiff(b, a)
+		}
+		return pa, pb
+	}
+	s := a + b
+	if needA {
+		ta := d / a
+		if ta < -0.5 {
+			pa = Log(x*s/a) + betaIncLogMinusDigamma(a) - betaIncLogMinusDigamma(s)
+		} else {
+			pa = math.Log1p(ta) + betaIncLogMinusDigamma(a) - betaIncLogMinusDigamma(s)
+		}
+	}
+	if needB {
+		tb := -d / b
+		if tb < -0.5 {
+			pb = Log(y*s/b) + betaIncLogMinusDigamma(b) - betaIncLogMinusDigamma(s)
+		} else {
+			pb = math.Log1p(tb) + betaIncLogMinusDigamma(b) - betaIncLogMinusDigamma(s)
+		}
+	}
+	return pa, pb
+}
