@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -28,30 +29,18 @@ func BenchmarkSampleInto(b *testing.B) {
 }
 
 // BenchmarkLogProbValidated is BenchmarkLogProb at n = 1 with validation on
-// (the default, torch's validate_args=True): the whole per-call cost of a
-// scalar family, value checks included.
+// (the default, torch's validate_args=True) for the nine families of the
+// matrix: the whole per-call cost, value checks included, to set against
+// torch_bench.py's overhead section (log_prob at N=1, validate true). The
+// workloads are the grid's at n = 1 (Dirichlet one event of K = 10, MVN one
+// event of dimension 8 with its own scale_tril, as torch's N=1 case);
+// ns/elem = ns/op (one event).
 func BenchmarkLogProbValidated(b *testing.B) {
-	validated := map[string]func(ps []*tensor.Dense) (distributions.Distribution, error){
-		"Normal": func(ps []*tensor.Dense) (distributions.Distribution, error) {
-			return distributions.NewNormal(ps[0], ps[1])
-		},
-		"Bernoulli": func(ps []*tensor.Dense) (distributions.Distribution, error) {
-			return distributions.NewBernoulliLogits(ps[0])
-		},
-		"Gamma": func(ps []*tensor.Dense) (distributions.Distribution, error) {
-			return distributions.NewGamma(ps[0], ps[1])
-		},
-	}
-	for _, f := range families {
-		build, ok := validated[f.name]
-		if !ok {
-			continue
-		}
+	for _, name := range []string{"Normal", "Gamma", "Beta", "Poisson", "Binomial", "Bernoulli", "Categorical", "Dirichlet", "MultivariateNormal"} {
 		for _, dt := range dtypes {
-			b.Run(f.name+"/"+dt+"/n=1", func(b *testing.B) {
-				ps, x := f.setup(b, dt, 1)
-				d, err := build(ps)
-				if err != nil {
+			b.Run(name+"/"+dt+"/n=1", func(b *testing.B) {
+				d, x := validatedCase(b, name, dt)
+				if _, err := d.LogProb(x); err != nil { // Dirichlet's and MVN's normalisers, once, as in their LogProb benchmarks
 					b.Fatal(err)
 				}
 				b.ReportAllocs()
@@ -60,7 +49,77 @@ func BenchmarkLogProbValidated(b *testing.B) {
 						b.Fatal(err)
 					}
 				}
+				if b.N > 0 {
+					b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "ns/elem")
+				}
 			})
 		}
 	}
+}
+
+// validatedCase returns family name's n = 1 workload built with the
+// default options (validation on): the grid families from their setup,
+// Dirichlet and MVN from theirs.
+func validatedCase(b *testing.B, name, dt string) (distributions.Distribution, *tensor.Dense) {
+	b.Helper()
+	var (
+		d   distributions.Distribution
+		x   *tensor.Dense
+		err error
+	)
+	switch name {
+	case "Dirichlet":
+		c := dirSetup(b, 1)
+		x = dirArr(b, dt, c.x, 1, dirK)
+		d, err = distributions.NewDirichlet(dirArr(b, dt, c.conc, 1, dirK))
+	case "MultivariateNormal":
+		c := mvnSetup(b, "per-event", 1)
+		x = mvnArr(b, dt, c.x, c.events, mvnD)
+		d, err = distributions.NewMultivariateNormalScaleTril(mvnArr(b, dt, c.loc, c.events, mvnD), mvnArr(b, dt, c.tril, mvnD, mvnD))
+	default:
+		var ps []*tensor.Dense
+		ps, x = gridFamily(b, name).setup(b, dt, 1)
+		d, err = validatedBuild(ps, name)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	return d, x
+}
+
+// validatedBuild is the grid family's build without WithValidation(false).
+func validatedBuild(ps []*tensor.Dense, name string) (distributions.Distribution, error) {
+	switch name {
+	case "Normal":
+		return distributions.NewNormal(ps[0], ps[1])
+	case "Gamma":
+		return distributions.NewGamma(ps[0], ps[1])
+	case "Beta":
+		return distributions.NewBeta(ps[0], ps[1])
+	case "Poisson":
+		return distributions.NewPoisson(ps[0])
+	case "Binomial":
+		return distributions.NewBinomialLogits(ps[0], ps[1])
+	case "Bernoulli":
+		return distributions.NewBernoulliLogits(ps[0])
+	case "Categorical":
+		logits, err := stackLast(ps)
+		if err != nil {
+			return nil, err
+		}
+		return distributions.NewCategoricalLogits(logits)
+	}
+	return nil, fmt.Errorf("no validated build for %s", name)
+}
+
+// gridFamily is the families entry called name.
+func gridFamily(b *testing.B, name string) family {
+	b.Helper()
+	for _, f := range families {
+		if f.name == name {
+			return f
+		}
+	}
+	b.Fatalf("no family %s", name)
+	return family{}
 }

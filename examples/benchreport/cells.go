@@ -9,7 +9,9 @@ type cell struct {
 	n                 int
 }
 
-// Torch op names (torch_bench.py's), and the Go-only LogProbInto.
+// Torch op names (torch_bench.py's), and the Go-only ones: the Into
+// forms, LogProb with validation on at n = 1 (torch's overhead section
+// has it as log_prob with validate true) and the vector log of the bound.
 const (
 	opLogProb     = "log_prob"
 	opSharedCov   = "log_prob_sharedcov"
@@ -17,6 +19,9 @@ const (
 	opSampleScal  = "sample_scalar"
 	opRSampleGrad = "rsample_lp_bwd"
 	opLogProbInto = "log_prob_into"
+	opSampleInto  = "sample_into"
+	opValidated   = "log_prob_validated"
+	opVectorLog   = "vector_log"
 )
 
 // ops lists the report's ops in order, each with the Go benchmarks that
@@ -77,6 +82,8 @@ var goOp = map[string]string{
 	"SampleScalar":     opSampleScal,
 	"RSampleGrad":      opRSampleGrad,
 	"LogProbInto":      opLogProbInto,
+	"SampleInto":       opSampleInto,
+	"LogProbValidated": opValidated,
 }
 
 // mvnLayouts maps the MVN benchmarks' (function, first level) to (op,

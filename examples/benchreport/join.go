@@ -24,9 +24,13 @@ func (r row) ratio() float64 { return r.torch.NsPerElement / r.go_.median() }
 // joined is the main matrix joined across the engines.
 type joined struct {
 	rows []row // every main-matrix cell, in report order
-	// into is the Go-only LogProbInto figure by LogProb's cell.
+	// into is the Go-only Into form's figure by its allocating cell:
+	// LogProbInto by log_prob's, SampleInto by sample_batch's.
 	into map[cell]*goResult
 }
+
+// intoOp maps an allocating op to its Go-only Into form.
+var intoOp = map[string]string{opLogProb: opLogProbInto, opSampleBatch: opSampleInto}
 
 // join pairs the torch and Go results of every main-matrix cell.
 func join(torch map[cell]torchRecord, gores map[cell]*goResult) joined {
@@ -38,9 +42,9 @@ func join(torch map[cell]torchRecord, gores map[cell]*goResult) joined {
 		}
 		r.go_ = gores[c]
 		j.rows = append(j.rows, r)
-		if c.op == opLogProb {
+		if op, ok := intoOp[c.op]; ok {
 			ic := c
-			ic.op = opLogProbInto
+			ic.op = op
 			if g := gores[ic]; g != nil {
 				j.into[c] = g
 			}

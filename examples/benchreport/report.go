@@ -15,10 +15,14 @@ type report struct {
 	// torchNote says why there are no torch figures when there are none
 	// (from the machine info's "torch" entry).
 	torchNote string
+	// ex holds the columns beside the main matrix (extras.go).
+	ex extras
 }
 
 // writeMarkdown writes the report: summary, machine, one table per op,
-// the cells where Go is not faster, LogProbInto, the missing cells.
+// the cells where Go is not faster (with their CPU profiles), then the
+// columns beside the main matrix (the Into forms, two threads, N=1 with
+// validation, the vector-log bound) and the missing cells.
 func (rp report) writeMarkdown(w io.Writer) error {
 	var b strings.Builder
 	torch := rp.j.hasTorch()
@@ -46,6 +50,7 @@ func (rp report) writeMarkdown(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, "- Go is not faster in %d of them (listed below).\n", len(rp.j.notFaster()))
 	}
+	b.WriteString(rp.boundSummary())
 	mt, mg := rp.j.missing()
 	fmt.Fprintf(&b, "- Missing cells: %d without a torch figure, %d without a Go figure (listed at the end).\n\n", len(mt), len(mg))
 
@@ -61,7 +66,11 @@ func (rp report) writeMarkdown(w io.Writer) error {
 	if torch {
 		rp.writeNotFaster(&b)
 	}
-	rp.writeInto(&b)
+	rp.writeInto(&b, opLogProb, "LogProb", "LogProbInto")
+	rp.writeInto(&b, opSampleBatch, "Sample", "SampleInto")
+	rp.writeTwoThreads(&b, torch)
+	rp.writeValidated(&b, torch)
+	rp.writeBound(&b, torch)
 	rp.writeMissing(&b)
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -110,7 +119,8 @@ func (rp report) writeOp(b *strings.Builder, op, bench string, torch bool) {
 	b.WriteString("\n")
 }
 
-// writeNotFaster lists the cells where Go is not faster, slowest first.
+// writeNotFaster lists the cells where Go is not faster, slowest first,
+// each with its CPU profile's summary when profiles were given.
 func (rp report) writeNotFaster(b *strings.Builder) {
 	nf := rp.j.notFaster()
 	b.WriteString("## Cells where Go is not faster\n\n")
@@ -118,19 +128,36 @@ func (rp report) writeNotFaster(b *strings.Builder) {
 		b.WriteString("None: Go is faster in every cell measured on both sides.\n\n")
 		return
 	}
-	b.WriteString("| op | family | dtype | N | torch ns/elem | Go ns/elem | torch/Go |\n|---|---|---|---|---|---|---|\n")
+	prof := len(rp.ex.profiles) > 0
+	if prof {
+		fmt.Fprintf(b, "Go profile: the cell's benchmark rerun alone with `-cpuprofile` (GOMAXPROCS=1; setup included), "+
+			"its top %d functions by flat time as %% of the samples, and their sum of the sampled CPU time (`go tool pprof -top`; the run and the files: profiles in the machine table).\n\n", profTop)
+		b.WriteString("| op | family | dtype | N | torch ns/elem | Go ns/elem | torch/Go | Go profile |\n|---|---|---|---|---|---|---|---|\n")
+	} else {
+		b.WriteString("| op | family | dtype | N | torch ns/elem | Go ns/elem | torch/Go |\n|---|---|---|---|---|---|---|\n")
+	}
 	for _, r := range nf {
-		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s |\n", r.op, r.family, r.dtype, nLabel(r.n), num(r.torch.NsPerElement), num(r.go_.median()), num(r.ratio()))
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s |", r.op, r.family, r.dtype, nLabel(r.n), num(r.torch.NsPerElement), num(r.go_.median()), num(r.ratio()))
+		if prof {
+			p, ok := rp.ex.profiles[r.cell]
+			text := "–"
+			if ok {
+				text = p.summary()
+			}
+			fmt.Fprintf(b, " %s |", text)
+		}
+		b.WriteString("\n")
 	}
 	b.WriteString("\n")
 }
 
-// writeInto compares LogProb with LogProbInto (Go only, never in a ratio).
-func (rp report) writeInto(b *strings.Builder) {
+// writeInto compares an allocating op (LogProb, Sample) with its Into
+// form (Go only, never in a ratio).
+func (rp report) writeInto(b *strings.Builder, op, alloc, into string) {
 	var lines []string
 	for _, r := range rp.j.rows {
 		in := rp.j.into[r.cell]
-		if r.op != opLogProb || r.go_ == nil || in == nil {
+		if r.op != op || r.go_ == nil || in == nil {
 			continue
 		}
 		lines = append(lines, fmt.Sprintf("| %s | %s | %s | %s | %s | %s / %s |\n", r.family, r.dtype, nLabel(r.n),
@@ -139,8 +166,8 @@ func (rp report) writeInto(b *strings.Builder) {
 	if len(lines) == 0 {
 		return
 	}
-	b.WriteString("## LogProbInto (Go only, no torch counterpart)\n\n")
-	b.WriteString("| family | dtype | N | LogProb ns/elem | LogProbInto ns/elem | allocs/op LogProb / LogProbInto |\n|---|---|---|---|---|---|\n")
+	fmt.Fprintf(b, "## %s (Go only, no torch counterpart)\n\n", into)
+	fmt.Fprintf(b, "| family | dtype | N | %[1]s ns/elem | %[2]s ns/elem | allocs/op %[1]s / %[2]s |\n|---|---|---|---|---|---|\n", alloc, into)
 	for _, l := range lines {
 		b.WriteString(l)
 	}
