@@ -25,6 +25,12 @@ import (
 // gradient is the implicit one, ∂x/∂α = -(∂I_x(α₁, α₀)/∂α)/p(x)
 // (Figurnov, Mohamed & Mnih, "Implicit reparameterization gradients",
 // NeurIPS 2018), I the regularized incomplete beta function, the CDF.
+//
+// LogProb keeps log B(α₁, α₀) from its first call (the concentrations are
+// never written). It sums in float64; for float32 values log x and
+// log(1-x) are the float32 kernels', within an ulp (2 for log1p), so that
+// log p is within 2^-22·(|(α₁-1)·log x| + |(α₀-1)·log(1-x)|) of the
+// float64 path's plus its own rounding.
 type Beta struct{ elementwise }
 
 // NewBeta returns the beta distributions with concentrations
@@ -45,7 +51,7 @@ func NewBeta(concentration1, concentration0 *tensor.Dense, opts ...Option) (*Bet
 			return nil, err
 		}
 	}
-	e.k32, e.k64 = betaKernel[float32], betaKernel[float64]
+	e.k32, e.k64 = betaKernels(concentration1, concentration0)
 	e.support, e.rule = isUnit, "in [0, 1]" // torch: constraints.unit_interval, closed
 	return &Beta{e}, nil
 }
@@ -65,6 +71,10 @@ func (d *Beta) Concentration1() *tensor.Dense { return d.params[0] }
 // Concentration0 is α₀, the concentration of 1-x, as given.
 func (d *Beta) Concentration0() *tensor.Dense { return d.params[1] }
 
+// betaStirlingMin is the smallest concentration pair (both at least this)
+// for which betaLogProb takes tensor.BetaLogPDF's form.
+const betaStirlingMin = 10
+
 // betaLogProb is log p(x) for 0 ≤ x ≤ 1 given lb = log B(α₁, α₀) (-Inf
 // outside); for min(α₁, α₀) ≥ 10 it is tensor.BetaLogPDF, whose Stirling
 // form avoids the cancellation of (α-1)·log x against log B (5e-12
@@ -76,17 +86,28 @@ func betaLogProb(x, a1, a0, lb float64) float64 {
 		}
 		return math.Inf(-1)
 	}
-	if min(a1, a0) >= 10 {
+	if min(a1, a0) >= betaStirlingMin {
 		return tensor.BetaLogPDF(a1, a0, x)
 	}
 	return tensor.XLogY(a1-1, x) + tensor.XLog1pY(a0-1, -x) - lb
 }
 
 // betaKernel is Beta's one numerical path; operands (out, x,
-// concentration1, concentration0). log B and the digammas are computed
-// once per distinct pair of concentrations in a run (once in all when they
-// are broadcast).
-func betaKernel[T tensor.Float](a *kargs[T]) {
+// concentration1, concentration0). Without gradients it takes log B from c
+// and the logs of x and 1-x from tensor.LogSlice and Log1pSlice, logChunk
+// elements at a time (betaValues). With them it is a scalar loop in
+// float64, where log B and the digammas are computed once per distinct
+// pair of concentrations in a run (once in all when they are broadcast).
+func betaKernel[T tensor.Float](a *kargs[T], c *betaConsts) {
+	if a.grad == nil {
+		lb := c.logB()
+		for r := range a.p.RunsIn(a.lo, a.hi) {
+			for j := 0; j < r.N; j += logChunk {
+				betaValues(a, r, j, min(logChunk, r.N-j), lb, c.by)
+			}
+		}
+		return
+	}
 	x, c1, c0 := a.in[0], a.in[1], a.in[2]
 	a1, a0, lb := math.NaN(), math.NaN(), math.NaN()
 	q1, q0 := math.NaN(), math.NaN() // the concentrations of psi1, psi0:
@@ -137,22 +158,17 @@ func betaKernel[T tensor.Float](a *kargs[T]) {
 }
 
 // RSampleVJP gives ∂L/∂α = Σ g·∂x/∂α for draws x of RSample, with the
-// implicit gradient ∂x/∂α = -(∂I_x(α₁, α₀)/∂α)/p(x) (tensor.BetaIncDerivA,
-// BetaIncDerivB). At x = 0 and x = 1 (a draw that underflowed), and where
-// p(x) overflows, the gradient is taken as 0.
+// implicit gradient ∂x/∂α = -(∂I_x(α₁, α₀)/∂α)/p(x), formed without log B
+// or p(x) itself (tensor.BetaImplicitGrad), so it stays finite where the
+// density under- or overflows. At x = 0 and x = 1 (a draw that
+// underflowed) the gradient is taken as 0.
 func (d *Beta) RSampleVJP(x, upstream Value) (map[string]*tensor.Dense, error) {
 	return d.pathwise(x, upstream, func(x float64, p, dp []float64) {
 		dp[0], dp[1] = 0, 0
 		if !(x > 0 && x < 1) {
 			return
 		}
-		a1, a0 := p[0], p[1]
-		pdf := math.Exp(tensor.BetaLogPDF(a1, a0, x))
-		if pdf == 0 || math.IsInf(pdf, 1) {
-			return
-		}
-		dp[0] = -tensor.BetaIncDerivA(a1, a0, x) / pdf
-		dp[1] = -tensor.BetaIncDerivB(a1, a0, x) / pdf
+		dp[0], dp[1] = tensor.BetaImplicitGrad(p[0], p[1], x)
 	})
 }
 

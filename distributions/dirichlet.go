@@ -34,7 +34,10 @@ import (
 // independent of the proportions of the others, so raising α_i moves x
 // along e_i − x at the rate of the Beta marginal's implicit gradient.
 //
-// Values, samples and results have α's dtype; the arithmetic is float64.
+// Values, samples and results have α's dtype; the arithmetic is float64,
+// but for LogProb's logs of float32 values, the float32 kernel's (within an
+// ulp: log p within 2^-23·Σ|(α_i−1)·log x_i| of the float64 path's plus
+// its own rounding).
 type Dirichlet struct {
 	conc     *tensor.Dense // pbatch + (K,), as given
 	norm     *dirichletNorm
@@ -233,22 +236,17 @@ func dirichletEvent[T tensor.Float](x, a []T, lnA float64) (lp float64, ok bool)
 }
 
 // dirichletLogProbInto writes log p(x) into dst of shape out, a block of
-// events at a time; the plan's operands are (out, x's batch, α's batch).
+// events at a time (dirichletValues: vector logs, A(α) kept per row); the
+// plan's operands are (out, x's batch, α's batch).
 func dirichletLogProbInto[T tensor.Float](d *Dirichlet, dst []T, x Value, out []int) {
 	_, lnA := d.rows()
 	xs := tensor.ShapeOf(x)
 	p, _ := shape.NewPlan(out, xs[:len(xs)-1], d.pbatch) // prepare checked the shapes
 	xd, _ := tensor.Floats[T](x)
 	a, _ := tensor.Floats[T](d.conc)
-	k := d.k
 	tensor.ForBlocks(p.Size(), func(_, lo, hi int) {
 		for r := range p.RunsIn(lo, hi) {
-			o, ox, oa, sx, sa := r.Off[0], r.Off[1], r.Off[2], r.Step[1], r.Step[2]
-			for i := range r.N {
-				row := oa + i*sa
-				lp, _ := dirichletEvent(xd[(ox+i*sx)*k:][:k], a[row*k:][:k], lnA[row])
-				dst[o+i] = T(lp)
-			}
+			dirichletValues(dst, xd, a, lnA, d.k, r)
 		}
 	})
 }

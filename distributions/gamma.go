@@ -20,6 +20,12 @@ import (
 // (where torch 1.13 gives NaN; reached only without validation). Gamma is
 // reparameterised: x = s/β, s a standard gamma draw, whose gradient in α is
 // the implicit one (RSampleVJP).
+//
+// LogProb keeps log Γ(α) and log β from its first call (the parameters are
+// never written). It sums in float64; for float32 values log x is the
+// float32 kernel's, within an ulp, so that log p is within 2^-23·|(α-1)·log
+// x| of the float64 path's plus its own rounding (torch's float32 path
+// computes every term, log Γ included, in float32).
 type Gamma struct{ elementwise }
 
 // NewGamma returns the gammas with shape concentration and rate rate; when
@@ -38,7 +44,7 @@ func NewGamma(concentration, rate *tensor.Dense, opts ...Option) (*Gamma, error)
 			return nil, err
 		}
 	}
-	e.k32, e.k64 = gammaKernel[float32], gammaKernel[float64]
+	e.k32, e.k64 = gammaKernels(concentration, rate)
 	e.support, e.rule = isNonNegative, ">= 0" // torch 1.13: constraints.nonnegative
 	return &Gamma{e}, nil
 }
@@ -108,8 +114,19 @@ func gammaLogP(x, a, b, norm float64) float64 {
 }
 
 // gammaKernel is Gamma's one numerical path; operands (out, x,
-// concentration, rate).
-func gammaKernel[T tensor.Float](a *kargs[T]) {
+// concentration, rate). Without gradients it takes gammaNorm(α) and log β
+// from c and log x from tensor.LogSlice, logChunk elements at a time
+// (gammaValues); with them it is a scalar loop in float64.
+func gammaKernel[T tensor.Float](a *kargs[T], c *gammaConsts) {
+	if a.grad == nil {
+		norm, logRate := c.norm.of(c.conc, gammaNorm), c.logRate.of(c.rate, tensor.Log)
+		for r := range a.p.RunsIn(a.lo, a.hi) {
+			for j := 0; j < r.N; j += logChunk {
+				gammaValues(a, r, j, min(logChunk, r.N-j), norm, logRate)
+			}
+		}
+		return
+	}
 	x, cn, rt := a.in[0], a.in[1], a.in[2]
 	lastA, norm := math.NaN(), math.NaN() // gammaNorm once per distinct α: hoisted when α is broadcast
 	for r := range a.p.RunsIn(a.lo, a.hi) {
