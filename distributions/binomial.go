@@ -63,9 +63,9 @@ func NewBinomialLogits(totalCount, logits *tensor.Dense, opts ...Option) (*Binom
 
 func newBinomial(totalCount, param *tensor.Dense, logits bool, opts []Option) (*Binomial, error) {
 	cfg := newConfig(opts)
-	name, ok, rule, k32, k64 := "probs", isUnit, "in [0, 1]", binomialProbsKernel[float32], binomialProbsKernel[float64]
+	name, ok, rule := "probs", isUnit, "in [0, 1]"
 	if logits {
-		name, ok, rule, k32, k64 = "logits", isReal, "real", binomialLogitsKernel[float32], binomialLogitsKernel[float64]
+		name, ok, rule = "logits", isReal, "real"
 	}
 	if tensor.IsNil(totalCount) && !tensor.IsNil(param) && tensor.IsFloat(param.Dtype()) {
 		totalCount = binomialOne(param)
@@ -82,7 +82,9 @@ func newBinomial(totalCount, param *tensor.Dense, logits bool, opts []Option) (*
 			return nil, err
 		}
 	}
-	e.k32, e.k64 = k32, k64
+	logs := new(countCache) // shared by Expand, which copies the kernels
+	e.k32 = func(a *kargs[float32]) { binomialKernel(a, logits, param, logs) }
+	e.k64 = func(a *kargs[float64]) { binomialKernel(a, logits, param, logs) }
 	e.supportAt = func(x float64, p []float64) bool { return x >= 0 && x <= p[0] && x == math.Floor(x) }
 	e.rule = "an integer in [0, total_count]"
 	return &Binomial{elementwise: e, logits: logits}, nil
@@ -183,14 +185,27 @@ func (b binomialParam) logs() (logP, logQ float64) {
 	return b.logP, b.logQ
 }
 
-// binomialProbsKernel and binomialLogitsKernel are the two forms' kernels.
-func binomialProbsKernel[T tensor.Float](a *kargs[T])  { binomialKernel(a, false) }
-func binomialLogitsKernel[T tensor.Float](a *kargs[T]) { binomialKernel(a, true) }
-
 // binomialKernel is Binomial's one numerical path, for both forms;
-// operands (out, x, total_count, probs or logits).
-func binomialKernel[T tensor.Float](a *kargs[T], logits bool) {
+// operands (out, x, total_count, probs or logits). In float64 the exact
+// log p(k) comes from binomialLogPDD (the parameter's logs cached in
+// logs), in float32 LogProb from binomialValues' plain sum; elsewhere, in
+// float32 LogProbGrad and for Pyro's approximation from binomialLogProb;
+// gradients in float64.
+func binomialKernel[T tensor.Float](a *kargs[T], logits bool, pt *tensor.Dense, logs *countCache) {
 	tol := CurrentSettings().BinomialApproxLogProbTol
+	var pl [][]float64 // the parameter's logs, for the exact log p(k)
+	if tol < 0.02 {
+		if tensor.DtypeOf[T]() == tensor.Float32 { // one dtype per distribution: the cache holds one of these
+			pl = logs.of(pt, 2, binomialParamLogs32(logits))
+		} else {
+			pl = logs.of(pt, 4, binomialParamLogs(logits))
+		}
+		if a.grad == nil {
+			binomialValues(a, logits, pl)
+			return
+		}
+	}
+	lf := ddTables()
 	x, nn, par := a.in[0], a.in[1], a.in[2]
 	for r := range a.p.RunsIn(a.lo, a.hi) {
 		o, ox, on, op := r.Off[0], r.Off[1], r.Off[2], r.Off[3]
@@ -205,7 +220,14 @@ func binomialKernel[T tensor.Float](a *kargs[T], logits bool) {
 			if sp != 0 && i > 0 {
 				bp = param(float64(par[op+i*sp]), logits)
 			}
-			lp := binomialLogProb(k, n, bp, float64(par[op+i*sp]), logits, tol)
+			lp := math.NaN()
+			if len(pl) == 4 { // float64: LogProb's sum
+				j := op + i*sp
+				lp = binomialLogPDD(k, n, pl[0][j], pl[1][j], pl[2][j], pl[3][j], lf)
+			}
+			if lp != lp { // not summed there
+				lp = binomialLogProb(k, n, bp, float64(par[op+i*sp]), logits, tol)
+			}
 			if a.out != nil {
 				a.out[o+i] = T(lp)
 			}

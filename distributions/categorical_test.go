@@ -299,6 +299,70 @@ func TestCategoricalWithoutValidation(t *testing.T) {
 	require.ErrorIs(t, err, distributions.ErrParam)
 }
 
+// TestCategoricalGatherRows scores one value per row of a batch (torch's
+// benchmark layout, where the gather reads column 0 for a value that is
+// not an index and fixes it afterwards), values off the support among
+// them, in float64, float32 and int64, against the normalised table.
+func TestCategoricalGatherRows(t *testing.T) {
+	t.Parallel()
+	const n, k = 300, 7
+	r := rand.New(rand.NewPCG(3, 4))
+	logits := make([]float64, n*k)
+	for i := range logits {
+		logits[i] = r.NormFloat64()
+	}
+	vals := make([]float64, n)
+	for i := range vals {
+		vals[i] = float64(r.IntN(k))
+	}
+	bad := map[int]float64{0: -1, 17: k, 40: 2.5, 41: math.NaN(), 99: math.Inf(1), 150: 1e300, 299: -0.5}
+	for i, v := range bad {
+		vals[i] = v
+	}
+	off := distributions.WithValidation(false)
+	for _, dt := range []string{"f64", "f32", "int64"} {
+		param, x, xv := sh(f64(logits...), n, k), f64(vals...), vals
+		switch dt {
+		case "f32":
+			l32, v32 := make([]float32, len(logits)), make([]float32, n)
+			for i, v := range logits {
+				l32[i] = float32(v)
+			}
+			xv = make([]float64, n)
+			for i, v := range vals {
+				v32[i] = float32(v)
+				xv[i] = float64(v32[i]) // 1e300 is +Inf
+			}
+			param, x = sh(f32(l32...), n, k), f32(v32...)
+		case "int64": // the integers of vals, -3 for the others
+			iv := make([]int64, n)
+			xv = make([]float64, n)
+			for i, v := range vals {
+				iv[i], xv[i] = int64(v), v
+				if v != math.Trunc(v) || math.Abs(v) > 1e18 {
+					iv[i], xv[i] = -3, -3
+				}
+			}
+			x = idx(iv)
+		}
+		d := must(distributions.NewCategoricalLogits(param, off))
+		table := data64(t, d.Logits())
+		got := data64(t, must(d.LogProb(x)))
+		for i, v := range xv {
+			w := math.NaN()
+			switch {
+			case v >= 0 && v < k && v == math.Trunc(v):
+				w = table[i*k+int(v)]
+			case v == math.Trunc(v) && !math.IsInf(v, 0):
+				w = math.Inf(-1)
+			}
+			if got[i] != w && !(got[i] != got[i] && w != w) {
+				t.Errorf("%s [%d] (value %v): got %v, want %v", dt, i, v, got[i], w)
+			}
+		}
+	}
+}
+
 func TestCategoricalMoments(t *testing.T) {
 	t.Parallel()
 	nan := math.NaN()

@@ -56,7 +56,9 @@ func newPoisson(rate *tensor.Dense, sparse bool, opts []Option) (*Poisson, error
 			return nil, err
 		}
 	}
-	e.k32, e.k64 = poissonKernel[float32], poissonKernel[float64]
+	logRate := new(countCache) // shared by Expand, which copies the kernels
+	e.k32 = func(a *kargs[float32]) { poissonKernel(a, rate, logRate) }
+	e.k64 = func(a *kargs[float64]) { poissonKernel(a, rate, logRate) }
 	e.support, e.rule = isNaturalNumber, "a non-negative integer"
 	return &Poisson{elementwise: e, sparse: sparse}, nil
 }
@@ -78,20 +80,30 @@ func (d *Poisson) Rate() *tensor.Dense { return d.params[0] }
 func (d *Poisson) IsSparse() bool { return d.sparse }
 
 // poissonKernel is Poisson's one numerical path; operands (out, x, rate).
-func poissonKernel[T tensor.Float](a *kargs[T]) {
+// In float64 log p comes from poissonLogPDD (rate's logs cached in
+// logRate), in float32 LogProb from poissonValues' plain sum and
+// LogProbGrad from poissonLogPMF; gradients in float64.
+func poissonKernel[T tensor.Float](a *kargs[T], rate *tensor.Dense, logRate *countCache) {
 	x, rt := a.in[0], a.in[1]
+	var logs [][]float64 // one dtype per distribution: the cache holds one of these
+	if tensor.DtypeOf[T]() == tensor.Float32 {
+		logs = logRate.of(rate, 1, poissonLogRate32)
+	} else {
+		logs = logRate.of(rate, 2, poissonLogRate)
+	}
+	if a.grad == nil {
+		poissonValues(a, logs)
+		return
+	}
+	lf := ddTables()
 	for r := range a.p.RunsIn(a.lo, a.hi) {
 		o, ox, ol, sx, sl := r.Off[0], r.Off[1], r.Off[2], r.Step[1], r.Step[2]
-		if a.grad == nil {
-			out := a.out[o : o+r.N]
-			for i := range out {
-				out[i] = T(poissonLogPMF(float64(x[ox+i*sx]), float64(rt[ol+i*sl])))
-			}
-			continue
-		}
 		for i := range r.N {
 			k, lam := float64(x[ox+i*sx]), float64(rt[ol+i*sl])
 			lp := poissonLogPMF(k, lam)
+			if len(logs) == 2 { // float64: LogProb's sum
+				lp = poissonLogPDD(k, lam, logs[0][ol+i*sl], logs[1][ol+i*sl], lf)
+			}
 			if a.out != nil {
 				a.out[o+i] = T(lp)
 			}
