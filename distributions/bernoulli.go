@@ -232,7 +232,7 @@ func (d *Bernoulli) Sample(src rand.Source, sampleShape ...int) (*tensor.Dense, 
 }
 
 func bernoulliDraw[T tensor.Float](d *Bernoulli, src rand.Source, sampleShape []int) (*tensor.Dense, error) {
-	return draw(&d.elementwise, src, sampleShape, func(r *rand.Rand, run shape.Run, dst []T, in [][]T) {
+	return drawRng(&d.elementwise, src, sampleShape, func(r *tensor.Rng, run shape.Run, dst []T, in [][]T) {
 		par, op, sp := in[0], run.Off[1], run.Step[1]
 		out := dst[run.Off[0] : run.Off[0]+run.N]
 		if d.logits && sp != 0 && len(out) >= bernoulliVecMin {
@@ -244,13 +244,23 @@ func bernoulliDraw[T tensor.Float](d *Bernoulli, src rand.Source, sampleShape []
 			if sp != 0 {
 				p = d.prob(float64(par[op+i]))
 			}
-			var v T
-			if r.Float64() < p {
-				v = 1
-			}
-			out[i] = v
+			out[i] = T(bernoulliBit(r.Uint64(), p))
 		}
 	})
+}
+
+// bernoulliBit is 1 when the uniform U = (u mod 2⁵³)·2⁻⁵³ of the word u
+// (rand.Rand.Float64's) lies below p, else 0: exactly U < p, as
+// u mod 2⁵³ < p·2⁵³ with both sides exact, so that P(1) = ⌈p·2⁵³⌉·2⁻⁵³,
+// p rounded up to the uniform's grid. The result is the sign bit of the
+// difference rather than a branch, which at p near ½ would mispredict
+// half the time.
+func bernoulliBit(u uint64, p float64) uint64 {
+	d := float64(u<<11>>11) - p*0x1p53
+	if d != d { // p is NaN (unvalidated): U < p is false
+		return 0
+	}
+	return math.Float64bits(d) >> 63
 }
 
 // bernoulliVecMin is the run length from which bernoulliLogitsDraw's
@@ -261,7 +271,7 @@ const bernoulliVecMin = 32
 // logits[i·step], taking the e^−|ℓ| of σ from tensor.ExpSlice a chunk at
 // a time (σ(ℓ) = 1/(1+e^−ℓ) for ℓ ≥ 0, e^ℓ/(1+e^ℓ) below, as
 // tensor.Sigmoid), one uniform per element in order, as the scalar loop.
-func bernoulliLogitsDraw[T tensor.Float](r *rand.Rand, out, logits []T, step int) {
+func bernoulliLogitsDraw[T tensor.Float](r *tensor.Rng, out, logits []T, step int) {
 	var arg, e [256]float64
 	for lo := 0; lo < len(out); lo += len(arg) {
 		n := min(len(arg), len(out)-lo)
@@ -274,11 +284,7 @@ func bernoulliLogitsDraw[T tensor.Float](r *rand.Rand, out, logits []T, step int
 			if logits[(lo+i)*step] >= 0 {
 				p = 1 / (1 + e[i])
 			}
-			var v T
-			if r.Float64() < p {
-				v = 1
-			}
-			out[lo+i] = v
+			out[lo+i] = T(bernoulliBit(r.Uint64(), p))
 		}
 	}
 }

@@ -119,6 +119,28 @@ func draw[T tensor.Float](e *elementwise, src rand.Source, sampleShape []int, fn
 	return res, nil
 }
 
+// drawRng is draw for samplers that take the block's generator as a
+// *tensor.Rng, whose draws inline (no rand.Source interface call per
+// word); the same streams, so a uniform is the same as from draw's
+// *rand.Rand.
+func drawRng[T tensor.Float](e *elementwise, src rand.Source, sampleShape []int, fn func(r *tensor.Rng, run shape.Run, dst []T, in [][]T)) (*tensor.Dense, error) {
+	if err := shape.Check(sampleShape); err != nil {
+		return nil, fmt.Errorf("%s: sample shape: %w", e.family, err)
+	}
+	streams, err := tensor.NewStreams(src)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", e.family, err)
+	}
+	res, dst, out := drawTarget[T](e, src, sampleShape)
+	c := getCall[T]()
+	defer c.release()
+	if err := c.planParams(e, out); err != nil {
+		return nil, fmt.Errorf("%s: %w", e.family, err)
+	}
+	fillRng(c, streams, dst, fn)
+	return res, nil
+}
+
 // drawTarget returns the array draw fills and its shape: SampleInto's
 // destination when src carries one of shape sampleShape + batch (taken, so
 // that a second draw of the same call allocates), else a new array.
@@ -156,6 +178,28 @@ func fill[T tensor.Float](c *call[T], s tensor.Streams, dst []T, fn func(r *rand
 		r := s.Block(b)
 		for run := range p.RunsIn(lo, hi) {
 			fn(r, run, dst, in)
+		}
+	})
+}
+
+// fillRng is fill for drawRng: c's PCG viewed as a tensor.Rng on the
+// calling goroutine, a new one per block when the work is parallel.
+func fillRng[T tensor.Float](c *call[T], s tensor.Streams, dst []T, fn func(r *tensor.Rng, run shape.Run, dst []T, in [][]T)) {
+	n, p, in := c.plan.Size(), &c.plan, c.in
+	if !tensor.Parallel(n) {
+		g := tensor.AsRng(&c.pcg)
+		for b := 0; b*tensor.Block < n; b++ {
+			s.ReseedRng(b, g)
+			for run := range p.RunsIn(b*tensor.Block, min(n, (b+1)*tensor.Block)) {
+				fn(g, run, dst, in)
+			}
+		}
+		return
+	}
+	tensor.ForBlocks(n, func(b, lo, hi int) {
+		g := s.Rng(b)
+		for run := range p.RunsIn(lo, hi) {
+			fn(g, run, dst, in)
 		}
 	})
 }

@@ -642,8 +642,9 @@ func mvnFinishMatrixGrad[T tensor.Float](d *MultivariateNormal, fac []T, gm, wm 
 }
 
 // RSample draws sampleShape + BatchShape() + (n,) values μ + Lε, ε ~ N(0, I)
-// from a ziggurat, n standard normals per event in order; the draws depend
-// on src and the shapes only, never on GOMAXPROCS.
+// from tensor.Rng's 53-bit ziggurat (the same ε in float32 and float64),
+// n standard normals per event in order; the draws depend on src and the
+// shapes only, never on GOMAXPROCS.
 func (d *MultivariateNormal) RSample(src rand.Source, sampleShape ...int) (*tensor.Dense, error) {
 	if d.dtype == tensor.Float32 {
 		return mvnSample[float32](d, src, sampleShape)
@@ -674,15 +675,13 @@ func mvnSample[T tensor.Float](d *MultivariateNormal, src rand.Source, sampleSha
 	mu, _ := tensor.Floats[T](d.loc)
 	fac, _ := tensor.Floats[T](d.factor)
 	tensor.ForBlocks(p.Size(), func(b, lo, hi int) {
-		rng := streams.Block(b)
+		rng := streams.Rng(b)
 		eps := make([]float64, n)
 		for run := range p.RunsIn(lo, hi) {
 			for i := range run.N {
 				o, l, m := run.Off[0]+i, run.Off[1]+i*run.Step[1], run.Off[2]+i*run.Step[2]
-				for k := range eps {
-					eps[k] = rng.NormFloat64()
-				}
-				mvnAffine(dst[o*n:(o+1)*n], mu[l*n:(l+1)*n], fac[m*n*n:(m+1)*n*n], eps)
+				rng.NormFloat64s(eps)
+				mvnAffineCols(dst[o*n:(o+1)*n], mu[l*n:(l+1)*n], fac[m*n*n:(m+1)*n*n], eps)
 			}
 		}
 	})

@@ -121,7 +121,8 @@ func normalChunkGrad[T tensor.Float](a *kargs[T], r shape.Run, c, m int) {
 }
 
 // RSample draws sampleShape+BatchShape() values μ + σε, ε ~ N(0, 1) from a
-// ziggurat; ∂x/∂μ = 1, ∂x/∂σ = ε.
+// ziggurat (in float32 tensor.Rng's, two draws per random word; in
+// float64 math/rand/v2's); ∂x/∂μ = 1, ∂x/∂σ = ε.
 func (d *Normal) RSample(src rand.Source, sampleShape ...int) (*tensor.Dense, error) {
 	if d.dtype == tensor.Float32 {
 		return normalDraw[float32](d, src, sampleShape)
@@ -135,13 +136,52 @@ func (d *Normal) Sample(src rand.Source, sampleShape ...int) (*tensor.Dense, err
 }
 
 func normalDraw[T tensor.Float](d *Normal, src rand.Source, sampleShape []int) (*tensor.Dense, error) {
-	return draw(&d.elementwise, src, sampleShape, func(r *rand.Rand, run shape.Run, dst []T, in [][]T) {
+	if tensor.DtypeOf[T]() == tensor.Float64 {
+		// math/rand/v2's ziggurat, whose ε HalfNormal and LogNormal share
+		// bit for bit.
+		return draw(&d.elementwise, src, sampleShape, func(r *rand.Rand, run shape.Run, dst []T, in [][]T) {
+			mu, sg := in[0], in[1]
+			for i := range run.N {
+				m, s := float64(mu[run.Off[1]+i*run.Step[1]]), float64(sg[run.Off[2]+i*run.Step[2]])
+				dst[run.Off[0]+i] = T(m + s*r.NormFloat64())
+			}
+		})
+	}
+	return drawRng(&d.elementwise, src, sampleShape, func(r *tensor.Rng, run shape.Run, dst []T, in [][]T) {
+		out := dst[run.Off[0] : run.Off[0]+run.N]
+		stdNormals(r, out)
 		mu, sg := in[0], in[1]
-		for i := range run.N {
-			m, s := float64(mu[run.Off[1]+i*run.Step[1]]), float64(sg[run.Off[2]+i*run.Step[2]])
-			dst[run.Off[0]+i] = T(m + s*r.NormFloat64())
+		om, sm, os, ss := run.Off[1], run.Step[1], run.Off[2], run.Step[2]
+		// μ + σz in float64, rounded once to T; the two common layouts
+		// without the general indexing.
+		switch {
+		case sm == 0 && ss == 0:
+			m, s := float64(mu[om]), float64(sg[os])
+			for i, z := range out {
+				out[i] = T(m + s*float64(z))
+			}
+		case sm == 1 && ss == 1:
+			mu, sg := mu[om:om+len(out)], sg[os:os+len(out)]
+			for i, z := range out {
+				out[i] = T(float64(mu[i]) + float64(sg[i])*float64(z))
+			}
+		default:
+			for i, z := range out {
+				out[i] = T(float64(mu[om+i*sm]) + float64(sg[os+i*ss])*float64(z))
+			}
 		}
 	})
+}
+
+// stdNormals fills out with N(0, 1) draws of r: the float32 ziggurat,
+// two draws per word, for float32, the 53-bit one for float64.
+func stdNormals[T tensor.Float](r *tensor.Rng, out []T) {
+	switch o := any(out).(type) {
+	case []float32:
+		r.NormFloat32s(o)
+	case []float64:
+		r.NormFloat64s(o)
+	}
 }
 
 // Mean is Loc, broadcast to the batch shape.
