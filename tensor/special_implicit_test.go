@@ -17,7 +17,8 @@ import (
 // 50-digit table where max(a, b) ≤ 1000 (measured 1.1e-11, at b/a ≈ 5e3,
 // where ψ(a+b) − ψ(b) cancels to a part in 1e4, as in BetaIncDerivA/B;
 // see the log), and implicitLargeTol above, where the table's points near
-// the cutoff need O(√max(a, b)) levels of the fraction; incBetaDerivTol
+// the cutoff need O(√max(a, b)) levels of the fraction (measured 1.7e-10,
+// at a = 5659, b = 1.1, x = 0.99958: 146 levels); incBetaDerivTol
 // (1e-8) is the contract that Beta's and Dirichlet's gradients rely on.
 const (
 	implicitTol      = 2e-11

@@ -169,17 +169,15 @@ func incgSumP(a, x float64) (s, c float64) {
 // incgFractionQ returns Q(a, x) = a·D·h for x > a, h the continued fraction
 // (A&S 6.5.31; Numerical Recipes §6.2) evaluated by incgFraction.
 func incgFractionQ(a, x float64) float64 {
-	h, _ := incgFraction(a, x, false)
-	return incgExpTimes(incgLogD(a, x), a*h)
+	return incgExpTimes(incgLogD(a, x), a*incgFraction(a, x))
 }
 
 // incgFraction evaluates h = 1/f, f = b0 + a1/(b1 + a2/(b2 + ⋯)) with
-// b_i = x + 2i + 1 - a and a_i = -i(i - a), by the modified Lentz method
-// (Press et al., Numerical Recipes §5.2), so that Γ(a, x) = x^a e^-x·h.
-// With deriv it also returns d(log f)/da, carried along the recurrence in
-// forward mode (db_i/da = -1, da_i/da = i); it equals
-// log x - E[log t | t > x] < 0, t having the density t^(a-1)e^-t.
-func incgFraction(a, x float64, deriv bool) (h, dlogf float64) {
+// b_i = x + 2i + 1 - a and a_i = -i(i - a), so that Γ(a, x) = x^a e^-x·h:
+// the modified Lentz method (Press et al., Numerical Recipes §5.2) finds
+// the depth, and the convergent is then summed from its tail. (Its
+// derivative with respect to a is incgFractionTangent's.)
+func incgFraction(a, x float64) float64 {
 	const tiny = 0x1p-1000
 	b := x + 1 - a
 	f := b
@@ -187,10 +185,8 @@ func incgFraction(a, x float64, deriv bool) (h, dlogf float64) {
 		f = tiny
 	}
 	// Lentz: f_i = f_(i-1)·c_i·d_i, d_i = 1/(b_i + a_i·d_(i-1)),
-	// c_i = b_i + a_i/c_(i-1), c_0 = f_0, d_0 = 0; dc and dd are c' and d'.
+	// c_i = b_i + a_i/c_(i-1), c_0 = f_0, d_0 = 0.
 	c, d := f, 0.0
-	dc, dd := -1.0, 0.0
-	dlogf = -1 / f
 	for i := 1.0; i < incgMaxIter; i++ {
 		an := -i * (i - a)
 		b += 2
@@ -198,34 +194,22 @@ func incgFraction(a, x float64, deriv bool) (h, dlogf float64) {
 		if dinv == 0 {
 			dinv = tiny
 		}
-		cNew := b + an/c
-		if cNew == 0 {
-			cNew = tiny
+		c = b + an/c
+		if c == 0 {
+			c = tiny
 		}
-		converged := true
-		if deriv {
-			dinvP := -1 + i*d + an*dd // (b + a_i·d)'
-			dcNew := -1 + i/c - an*dc/(c*c)
-			step := dcNew/cNew - dinvP/dinv // (log c_i)' + (log d_i)'
-			dc, dd = dcNew, -dinvP/(dinv*dinv)
-			dlogf += step
-			converged = math.Abs(step) <= 0x1p-54*math.Abs(dlogf)
-		}
-		d, c = 1/dinv, cNew
+		d = 1 / dinv
 		delta := c * d
 		f *= delta
-		if converged && math.Abs(delta-1) <= 0x1p-54 {
-			if !deriv {
-				// Lentz's running product accumulates a rounding error per
-				// step (measured: 6.6e-15 relative after 75 steps at
-				// a = 0.06, x = 1.49); the same convergent summed from its
-				// tail, one division per step, is accurate to an ulp or two.
-				return 1 / incgFractionBackward(a, x, int(i)+2), 0
-			}
-			break
+		if math.Abs(delta-1) <= 0x1p-54 {
+			// Lentz's running product accumulates a rounding error per
+			// step (measured: 6.6e-15 relative after 75 steps at
+			// a = 0.06, x = 1.49); the same convergent summed from its
+			// tail, one division per step, is accurate to an ulp or two.
+			return 1 / incgFractionBackward(a, x, int(i)+2)
 		}
 	}
-	return 1 / f, dlogf
+	return 1 / f
 }
 
 // incgFractionBackward returns the n-th convergent of incgFraction's f,
@@ -478,7 +462,8 @@ func incgExpTimes(e incgDD, s float64) float64 {
 //
 // S = Σ s_n, s_n = x^n/((a+1)⋯(a+n)), every term negative (x < e^ψ(a+1));
 // above, it is -∂Q/∂a with Q = a·D·h, h the continued fraction, whose
-// derivative is carried through the Lentz recurrence:
+// derivative is carried through the recurrences of its convergents
+// (incgFractionTangent):
 //
 //	∂Q/∂a = a·D·h·[(log x - ψ(a)) - d(log 1/h)/da],
 //
@@ -565,11 +550,67 @@ func incgSeriesDeriv(a, x float64) float64 {
 // for x > a, so that ∂Q/∂a = D·h·g. For a < 1 it uses a·ψ(a) =
 // a·ψ(a+1) - 1, which stays finite as a → 0 (where ∂Q/∂a → E1(x)).
 func incgFractionDeriv(a, x float64) (h, g float64) {
-	h, dlogf := incgFraction(a, x, true)
+	h, dlogf := incgFractionTangent(a, x)
 	if a < 1 {
 		return h, a*(math.Log(x)-dlogf-Digamma(a+1)) + 1
 	}
 	return h, a * (math.Log(x) - Digamma(a) - dlogf)
+}
+
+// incgFractionTangent returns h = 1/f and d(log f)/da for incgFraction's
+// continued fraction f = b_0 + a_1/(b_1 + a_2/(b_2 + ⋯)), from the
+// forward recurrences of its convergents A_n/B_n (Wallis's; Lorentzen &
+// Waadeland, "Continued Fractions", §1.2):
+//
+//	A_n = b_n·A_(n-1) + a_n·A_(n-2),  A_(-1) = 1, A_0 = b_0,
+//	B_n = b_n·B_(n-1) + a_n·B_(n-2),  B_(-1) = 0, B_0 = 1,
+//
+// and of their a-tangents (b_n' = -1, a_n' = n), so that d(log f)/da =
+// A_n'/A_n - B_n'/B_n. Unlike Lentz's method (incgFraction), which needs
+// several divisions per level on the loop's dependency chain, a level is
+// a few multiply-adds. Two exact power-of-two scalings keep the
+// convergents in range: the coefficients are b_n·s and a_n·s², s = 2^-k ≈
+// 1/x (an equivalence transformation: the fraction becomes f·s), so that
+// a level grows them by about 1 + 2n/x at most; and every four levels the
+// whole state is scaled by the power of two nearest 1/B_n. The test of
+// convergence is made then, on the change over the four levels: of f·s
+// within 2^-52 relative, and of d(log f)/da within 2^-51 of its two
+// parts' magnitudes (its rounding, since they cancel to it).
+func incgFractionTangent(a, x float64) (h, dlogf float64) {
+	_, k := math.Frexp(x)
+	s := math.Ldexp(1, -k) // s·x in [1/2, 1)
+	s2 := s * s
+	bs := (x + 1 - a) * s // b_n·s, stepped by 2s: the same roundings as b_n
+	ap, ac := 1.0, bs     // A_(n-1), A_n (scaled)
+	bp, bc := 0.0, 1.0
+	tap, tac := 0.0, -s // their a-tangents
+	tbp, tbc := 0.0, 0.0
+	f, g := ac, -s/ac
+	for i := 0.0; i < incgMaxIter; {
+		for range 4 {
+			i++
+			bs += 2 * s
+			an := i * (a - i) * s2
+			dan := i * s2
+			ap, ac, tap, tac = ac, bs*ac+an*ap, tac, bs*tac+(an*tap+(dan*ap-s*ac))
+			bp, bc, tbp, tbc = bc, bs*bc+an*bp, tbc, bs*tbc+(an*tbp+(dan*bp-s*bc))
+		}
+		// B_n stays positive and normal here (x > a, x ≥ 1/2; Lentz's
+		// guard against a zero denominator never fired on the tests' points
+		// nor 2e5 random ones), so e is a normal number's exponent.
+		e := math.Float64bits(bc) >> 52 & 0x7ff
+		sc := math.Float64frombits((2046 - e) << 52) // 2^(1023-e)
+		ap, ac, tap, tac = ap*sc, ac*sc, tap*sc, tac*sc
+		bp, bc, tbp, tbc = bp*sc, bc*sc, tbp*sc, tbc*sc
+		fn := ac / bc
+		ra, rb := tac/ac, tbc/bc
+		gn := ra - rb
+		if math.Abs(fn-f) <= 0x1p-52*fn && math.Abs(gn-g) <= 0x1p-51*(math.Abs(ra)+math.Abs(rb)) {
+			return s / fn, gn
+		}
+		f, g = fn, gn
+	}
+	return s / f, g
 }
 
 // ---- helpers of the gamma family's density ----
