@@ -61,23 +61,9 @@ func betaImplicit(a, b, x float64, wantA, wantB bool) (ga, gb float64) {
 	case x == 0 || x == 1:
 		return 0, 0
 	}
-	// As betaInc: y exact for x ≥ 1/2, d = x(a+b) − a with one rounding.
-	y := 1 - x
-	lx, ly := Log(x), math.Log1p(-x)
-	s := a + b
-	bv := s - a
-	e := (a - (s - bv)) + (b - bv)
-	d := math.FMA(x, s, -a) + x*e
-	flip := x > (a+1)/(s+2)
-	switch {
-	case flip && a <= 1 && b >= 1000 && b*x <= 3:
-		flip = false
-	case !flip && b <= 1 && a >= 1000 && a*y <= 3:
-		flip = true
-	}
+	flip, a, b, x, y, lx, ly, d := betaIncSide(a, b, x)
 	needA, needB := wantA, wantB
 	if flip {
-		a, b, x, y, lx, ly, d = b, a, y, x, ly, lx, -d
 		needA, needB = wantB, wantA
 	}
 	// r·ka and r·kb are ∂I_w/∂a and ∂I_w/∂b over f, I_w the working side.

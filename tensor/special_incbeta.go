@@ -143,31 +143,7 @@ func betaInc(a, b, x float64, deriv bool) (w, w1, da, db float64) {
 	case x == 1:
 		return 1, 0, 0, 0
 	}
-	// y = 1 − x is exact for x ≥ 1/2; below, x is the exact one, and every
-	// use of y that needs its relative precision (logarithms, a small y)
-	// goes through x instead.
-	y := 1 - x
-	lx, ly := Log(x), math.Log1p(-x)
-	// d = x(a+b) − a with one rounding: s+e = a+b exactly (TwoSum).
-	s := a + b
-	bv := s - a
-	e := (a - (s - bv)) + (b - bv)
-	d := math.FMA(x, s, -a) + x*e
-
-	flip := x > (a+1)/(s+2)
-	// The series also serves a ≤ 1 a little beyond the cutoff when b ≥ 1000
-	// (up to b·x = 3, where its terms cancel to a factor e³/3 at most), in
-	// place of the fraction on the other side, which near the cutoff
-	// converges in O(√b) levels and loses up to 1000 ulps there.
-	switch {
-	case flip && a <= 1 && b >= 1000 && b*x <= 3:
-		flip = false
-	case !flip && b <= 1 && a >= 1000 && a*y <= 3:
-		flip = true
-	}
-	if flip { // work on I_y(b, a) = 1 − I_x(a, b)
-		a, b, x, y, lx, ly, d = b, a, y, x, ly, lx, -d
-	}
+	flip, a, b, x, y, lx, ly, d := betaIncSide(a, b, x)
 	var s0, s1, sa, sb float64
 	if a <= 1 {
 		s0, s1, sa, sb = betaIncSeries(a, b, x, lx, deriv)
@@ -526,4 +502,36 @@ func betaIncLgamma1p(a float64) float64 {
 	}
 	// s = Σ_{k≥2} (−a)^(k−2) ζ(k)/k, so the series is a·(−γ + a·s).
 	return a * (-eulerGamma + a*s)
+}
+
+// betaIncSide chooses the side betaInc and betaImplicit work on for x in
+// (0, 1): I_x(a, b) itself, or I_y(b, a) = 1 − I_x(a, b) when flip, with
+// y = 1 − x, their logs and d = x(a+b) − a on that side.
+func betaIncSide(a, b, x float64) (flip bool, wa, wb, wx, y, lx, ly, d float64) {
+	// y = 1 − x is exact for x ≥ 1/2; below, x is the exact one, and every
+	// use of y that needs its relative precision (logarithms, a small y)
+	// goes through x instead.
+	y = 1 - x
+	lx, ly = Log(x), math.Log1p(-x)
+	// d = x(a+b) − a with one rounding: s+e = a+b exactly (TwoSum).
+	s := a + b
+	bv := s - a
+	e := (a - (s - bv)) + (b - bv)
+	d = math.FMA(x, s, -a) + x*e
+
+	flip = x > (a+1)/(s+2)
+	// The series also serves a ≤ 1 a little beyond the cutoff when b ≥ 1000
+	// (up to b·x = 3, where its terms cancel to a factor e³/3 at most), in
+	// place of the fraction on the other side, which near the cutoff
+	// converges in O(√b) levels and loses up to 1000 ulps there.
+	switch {
+	case flip && a <= 1 && b >= 1000 && b*x <= 3:
+		flip = false
+	case !flip && b <= 1 && a >= 1000 && a*y <= 3:
+		flip = true
+	}
+	if flip { // work on I_y(b, a) = 1 − I_x(a, b)
+		a, b, x, y, lx, ly, d = b, a, y, x, ly, lx, -d
+	}
+	return flip, a, b, x, y, lx, ly, d
 }
