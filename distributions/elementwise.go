@@ -59,6 +59,7 @@ type elementwise struct {
 	// element of the broadcast, in names' order.
 	supportAt func(x float64, p []float64) bool
 	rule      string // the support's rule, for messages
+	plans     *batchPlans
 }
 
 // newElementwise checks that the parameters share a floating dtype and
@@ -84,6 +85,7 @@ func newElementwise(family string, names []string, params []*tensor.Dense, cfg c
 		return e, fmt.Errorf("%s: %s: %w", family, joinNames(names), err)
 	}
 	e.batch = batch
+	e.plans = new(batchPlans)
 	return e, nil
 }
 
@@ -259,22 +261,76 @@ func (c *call[T]) planValue(e *elementwise, x Value, out []int) error {
 	if err != nil {
 		return err
 	}
-	c.in, c.shapes = append(c.in[:0], xs), append(c.shapes[:0], x.Shape())
+	c.in = append(c.in[:0], xs)
+	if e.plans != nil && shape.Equal(out, e.batch) && shape.Equal(x.Shape(), e.batch) {
+		p, err := e.plans.value.get(e, true)
+		if err != nil {
+			return err
+		}
+		return c.usePlan(e, p)
+	}
+	c.shapes = append(c.shapes[:0], x.Shape())
 	return c.planParams(e, out)
 }
 
-// planParams appends e's parameters to c's operands and plans them to out;
-// alone, it readies c for draw: operands (out, parameters...).
-func (c *call[T]) planParams(e *elementwise, out []int) error {
-	for i, p := range e.params {
-		d, _ := tensor.Floats[T](p) // the dtype was checked at construction
-		c.in, c.shapes = append(c.in, d), append(c.shapes, e.pshapes[i])
+// planDraw readies c for draw: operands (out, parameters...).
+func (c *call[T]) planDraw(e *elementwise, out []int) error {
+	c.in, c.shapes = c.in[:0], c.shapes[:0]
+	if e.plans != nil && shape.Equal(out, e.batch) {
+		p, err := e.plans.draw.get(e, false)
+		if err != nil {
+			return err
+		}
+		return c.usePlan(e, p)
 	}
+	return c.planParams(e, out)
+}
+
+// planParams appends e's parameters to c's operands and plans them to out.
+func (c *call[T]) planParams(e *elementwise, out []int) error {
+	c.shapes = append(c.shapes, e.pshapes...)
 	if err := c.plan.Set(out, c.shapes...); err != nil {
 		return err
 	}
-	c.args.p, c.args.lo, c.args.hi, c.args.in, c.args.sum = &c.plan, 0, c.plan.Size(), c.in, 0
+	return c.usePlan(e, &c.plan)
+}
+
+// usePlan appends e's parameters to c's operands and sets kargs over p.
+func (c *call[T]) usePlan(e *elementwise, p *shape.Plan) error {
+	for _, q := range e.params {
+		d, _ := tensor.Floats[T](q) // the dtype was checked at construction
+		c.in = append(c.in, d)
+	}
+	c.args.p, c.args.lo, c.args.hi, c.args.in, c.args.sum = p, 0, p.Size(), c.in, 0
 	return nil
+}
+
+// batchPlans are the plans of the calls whose output has the batch shape:
+// LogProb of a value of batch shape, and a draw without a sample shape. A
+// plan depends on the shapes alone, which are fixed at construction, so
+// these are built once per distribution (Expand gets its own); a Plan is
+// safe for concurrent walks.
+type batchPlans struct {
+	value, draw lazyPlan
+}
+
+type lazyPlan struct {
+	once sync.Once
+	p    shape.Plan
+	err  error
+}
+
+// get returns the plan of e's batch from (x of batch shape when withValue,)
+// e's parameters.
+func (l *lazyPlan) get(e *elementwise, withValue bool) (*shape.Plan, error) {
+	l.once.Do(func() {
+		ops := e.pshapes
+		if withValue {
+			ops = append([][]int{e.batch}, ops...)
+		}
+		l.err = l.p.Set(e.batch, ops...)
+	})
+	return &l.p, l.err
 }
 
 // LogProb returns log p(x), shaped broadcast(x.Shape(), BatchShape()).

@@ -81,7 +81,7 @@ func pointwise[T tensor.Float](e *elementwise, x Value, out []int, f func(x floa
 	if err := c.planValue(e, x, out); err != nil {
 		return nil, fmt.Errorf("%s: %w", e.family, err)
 	}
-	in, p := c.in, &c.plan
+	in, p := c.in, c.args.p
 	res, dst := tensor.Alloc[T](out)
 	args := make([]float64, len(in)-1)
 	for r := range p.Runs() {
@@ -112,7 +112,7 @@ func draw[T tensor.Float](e *elementwise, src rand.Source, sampleShape []int, fn
 	res, dst, out := drawTarget[T](e, src, sampleShape)
 	c := getCall[T]()
 	defer c.release()
-	if err := c.planParams(e, out); err != nil {
+	if err := c.planDraw(e, out); err != nil {
 		return nil, fmt.Errorf("%s: %w", e.family, err)
 	}
 	fill(c, streams, dst, fn)
@@ -134,7 +134,7 @@ func drawRng[T tensor.Float](e *elementwise, src rand.Source, sampleShape []int,
 	res, dst, out := drawTarget[T](e, src, sampleShape)
 	c := getCall[T]()
 	defer c.release()
-	if err := c.planParams(e, out); err != nil {
+	if err := c.planDraw(e, out); err != nil {
 		return nil, fmt.Errorf("%s: %w", e.family, err)
 	}
 	fillRng(c, streams, dst, fn)
@@ -164,7 +164,7 @@ func drawTarget[T tensor.Float](e *elementwise, src rand.Source, sampleShape []i
 // stream of s: on the calling goroutine with c's one generator reseeded per
 // block, or through tensor.ForBlocks when the work is parallel.
 func fill[T tensor.Float](c *call[T], s tensor.Streams, dst []T, fn func(r *rand.Rand, run shape.Run, dst []T, in [][]T)) {
-	n, p, in := c.plan.Size(), &c.plan, c.in
+	n, p, in := c.args.p.Size(), c.args.p, c.in
 	if !tensor.Parallel(n) {
 		for b := 0; b*tensor.Block < n; b++ {
 			s.Reseed(b, &c.pcg)
@@ -185,7 +185,7 @@ func fill[T tensor.Float](c *call[T], s tensor.Streams, dst []T, fn func(r *rand
 // fillRng is fill for drawRng: c's PCG viewed as a tensor.Rng on the
 // calling goroutine, a new one per block when the work is parallel.
 func fillRng[T tensor.Float](c *call[T], s tensor.Streams, dst []T, fn func(r *tensor.Rng, run shape.Run, dst []T, in [][]T)) {
-	n, p, in := c.plan.Size(), &c.plan, c.in
+	n, p, in := c.args.p.Size(), c.args.p, c.in
 	if !tensor.Parallel(n) {
 		g := tensor.AsRng(&c.pcg)
 		for b := 0; b*tensor.Block < n; b++ {

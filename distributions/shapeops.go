@@ -42,6 +42,7 @@ func (e *elementwise) expand(batch []int) (elementwise, error) {
 	}
 	c := *e
 	c.batch = shape.Clone(batch)
+	c.plans = new(batchPlans)
 	return c, nil
 }
 

@@ -68,11 +68,6 @@ func New[T Elem](data []T, shp ...int) (*Dense, error) {
 	return wrap(data, shp), nil
 }
 
-// wrap builds a Dense over data of a shape already checked.
-func wrap[T Elem](data []T, shp []int) *Dense {
-	return gt.New(gt.WithShape(shp...), gt.WithBacking(data)) // WithShape copies shp
-}
-
 // Scalar returns a 0-d array holding v.
 func Scalar[T Elem](v T) *Dense { return wrap([]T{v}, nil) }
 
