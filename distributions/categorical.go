@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 
 	gt "gorgonia.org/tensor"
 
@@ -41,6 +42,17 @@ type Categorical struct {
 	k        int
 	dtype    gt.Dtype
 	validate bool
+	plans    *categoricalPlans
+}
+
+// categoricalPlans are what a call would otherwise rebuild from the shapes
+// and the parameter, kept per distribution (Expand gets its own): the plans
+// over the batch, value (out, x of batch shape, the parameter's rows) and
+// draw (out, rows), and the rows' running sums for sampling.
+type categoricalPlans struct {
+	value, draw lazyPlan
+	cumOnce     sync.Once
+	cum         []float64
 }
 
 // NewCategorical returns the categoricals whose probabilities are the rows
@@ -82,6 +94,7 @@ func newCategorical(param *tensor.Dense, byLogits bool, opts []Option) (*Categor
 	d := &Categorical{
 		param: param, byLogits: byLogits, k: k, dtype: param.Dtype(), validate: cfg.validate,
 		pbatch: shape.Clone(s[:len(s)-1]), batch: shape.Clone(s[:len(s)-1]),
+		plans: new(categoricalPlans),
 	}
 	if cfg.validate {
 		var err error
@@ -147,6 +160,7 @@ func (d *Categorical) Expand(batch []int) (Distribution, error) {
 	}
 	c := *d
 	c.batch = shape.Clone(batch)
+	c.plans = new(categoricalPlans)
 	return &c, nil
 }
 
@@ -225,9 +239,11 @@ func (d *Categorical) prepare(x Value) (out []int, fast bool, err error) {
 	if dt := x.Dtype(); dt != tensor.Int64 && dt != d.dtype {
 		return nil, false, fmt.Errorf("categorical: value has dtype %v, want int64 or the distribution's %v: %w", dt, d.dtype, ErrDType)
 	}
-	out, err = shape.CheckValue(tensor.ShapeOf(x), d.batch, nil)
-	if err != nil {
-		return nil, false, fmt.Errorf("categorical: %w", err)
+	out = d.batch // the common case, without broadcasting a new shape
+	if !shape.Equal(x.Shape(), d.batch) {
+		if out, err = shape.CheckValue(tensor.ShapeOf(x), d.batch, nil); err != nil {
+			return nil, false, fmt.Errorf("categorical: %w", err)
+		}
 	}
 	if d.validate {
 		if err := d.checkIndices(x); err != nil {

@@ -149,7 +149,7 @@ func categoricalLogProbInto[T tensor.Float](d *Categorical, dst []T, x Value, ou
 		})
 		return
 	}
-	p, _ := shape.NewPlan(out, tensor.ShapeOf(x), d.pbatch) // prepare checked the shapes
+	p := d.valuePlan(x, out)
 	if x.Dtype() == tensor.Int64 {
 		xs := int64Data(x)
 		tensor.ForBlocks(p.Size(), func(_, lo, hi int) { categoricalGather(dst, xs, lg, d.k, p, lo, hi) })
@@ -157,6 +157,40 @@ func categoricalLogProbInto[T tensor.Float](d *Categorical, dst []T, x Value, ou
 	}
 	xs, _ := tensor.Floats[T](x)
 	tensor.ForBlocks(p.Size(), func(_, lo, hi int) { categoricalGather(dst, xs, lg, d.k, p, lo, hi) })
+}
+
+// categoricalCumulative returns the running sums c_j of every row of
+// probs, d's own table in its dtype, computed on the first call and kept:
+// a parameter-only table, like torch's lazy properties.
+func categoricalCumulative[T tensor.Float](d *Categorical, probs []T) []float64 {
+	c := d.plans
+	c.cumOnce.Do(func() {
+		k, rows := d.k, len(probs)/d.k
+		cum := make([]float64, rows*k)
+		tensor.ForBlocks(rows, func(_, lo, hi int) {
+			for r := lo; r < hi; r++ {
+				var c float64
+				for j, v := range probs[r*k : (r+1)*k] {
+					c += float64(v)
+					cum[r*k+j] = c
+				}
+			}
+		})
+		c.cum = cum
+	})
+	return c.cum
+}
+
+// valuePlan returns the plan (out, x, parameter rows) of a value of shape
+// out, which prepare checked: kept per distribution for a value of the
+// batch shape.
+func (d *Categorical) valuePlan(x Value, out []int) *shape.Plan {
+	if shape.Equal(out, d.batch) && shape.Equal(x.Shape(), d.batch) {
+		p, _ := d.plans.value.of(d.batch, d.batch, d.pbatch)
+		return p
+	}
+	p, _ := shape.NewPlan(out, tensor.ShapeOf(x), d.pbatch)
+	return p
 }
 
 // categoricalGather writes out[o] = lg[row·K + x] over output elements
@@ -246,7 +280,7 @@ func categoricalTranspose[T tensor.Float](dst, lg []T, k, nb int, p *shape.Plan,
 // accumulated in float64; 1-p_j of the dominant category is computed
 // without cancelling.
 func categoricalVJP[T tensor.Float](d *Categorical, x, upstream Value, out []int) (*Gradient, error) {
-	p, _ := shape.NewPlan(out, tensor.ShapeOf(x), d.pbatch) // prepare checked the shapes
+	p := d.valuePlan(x, out)
 	var w []T
 	if !tensor.IsNil(upstream) {
 		if upstream.Dtype() != d.dtype {
@@ -372,8 +406,14 @@ func categoricalSample[T tensor.Float](d *Categorical, src rand.Source, sampleSh
 	if err != nil {
 		return nil, fmt.Errorf("categorical: %w", err)
 	}
-	out := shape.Concat(sampleShape, d.batch)
-	p, err := shape.NewPlan(out, d.pbatch)
+	out := d.batch
+	var p *shape.Plan
+	if len(sampleShape) == 0 {
+		p, err = d.plans.draw.of(d.batch, d.pbatch)
+	} else {
+		out = shape.Concat(sampleShape, d.batch)
+		p, err = shape.NewPlan(out, d.pbatch)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("categorical: %w", err)
 	}
@@ -381,21 +421,12 @@ func categoricalSample[T tensor.Float](d *Categorical, src rand.Source, sampleSh
 	k, rows, n := d.k, shape.Size(d.pbatch), p.Size()
 	var cum []float64
 	if n >= 2*rows {
-		cum = make([]float64, rows*k)
-		tensor.ForBlocks(rows, func(_, lo, hi int) {
-			for r := lo; r < hi; r++ {
-				var c float64
-				for j, v := range probs[r*k : (r+1)*k] {
-					c += float64(v)
-					cum[r*k+j] = c
-				}
-			}
-		})
+		cum = categoricalCumulative(d, probs)
 	}
 	data := make([]int64, n)
 	var bad atomic.Bool
 	tensor.ForBlocks(n, func(b, lo, hi int) {
-		rng := streams.Block(b)
+		rng := streams.Rng(b) // the words, and so the draws, of streams.Block(b)
 		for run := range p.RunsIn(lo, hi) {
 			o, or, sr := run.Off[0], run.Off[1], run.Step[1]
 			dst := data[o : o+run.N]

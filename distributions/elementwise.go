@@ -305,34 +305,6 @@ func (c *call[T]) usePlan(e *elementwise, p *shape.Plan) error {
 	return nil
 }
 
-// batchPlans are the plans of the calls whose output has the batch shape:
-// LogProb of a value of batch shape, and a draw without a sample shape. A
-// plan depends on the shapes alone, which are fixed at construction, so
-// these are built once per distribution (Expand gets its own); a Plan is
-// safe for concurrent walks.
-type batchPlans struct {
-	value, draw lazyPlan
-}
-
-type lazyPlan struct {
-	once sync.Once
-	p    shape.Plan
-	err  error
-}
-
-// get returns the plan of e's batch from (x of batch shape when withValue,)
-// e's parameters.
-func (l *lazyPlan) get(e *elementwise, withValue bool) (*shape.Plan, error) {
-	l.once.Do(func() {
-		ops := e.pshapes
-		if withValue {
-			ops = append([][]int{e.batch}, ops...)
-		}
-		l.err = l.p.Set(e.batch, ops...)
-	})
-	return &l.p, l.err
-}
-
 // LogProb returns log p(x), shaped broadcast(x.Shape(), BatchShape()).
 func (e *elementwise) LogProb(x Value) (*tensor.Dense, error) {
 	out, err := e.prepare(x)

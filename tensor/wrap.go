@@ -25,27 +25,35 @@ func wrap[T Elem](data []T, shp []int) *Dense {
 	if !layout.ok || nd > boxDims || tmpl == nil {
 		return gt.New(gt.WithShape(shp...), gt.WithBacking(data)) // WithShape copies shp
 	}
-	b := new(denseBox)
-	b.d = *tmpl
-	shape := b.ints[0:nd:nd]
+	var d *gt.Dense
+	var ints []int
+	if nd <= 2 { // most arrays: a smaller allocation is less for the GC to sweep
+		b := new(denseBox[[4]int])
+		d, ints = &b.d, b.ints[:]
+	} else {
+		b := new(denseBox[[2 * boxDims]int])
+		d, ints = &b.d, b.ints[:]
+	}
+	*d = *tmpl
+	shape := ints[0:nd:nd]
 	copy(shape, shp)
 	var strides []int
 	if nd > 0 { // a scalar keeps the template's nil strides, as gorgonia does
-		strides = b.ints[boxDims : boxDims+nd : boxDims+nd]
+		strides = ints[nd : 2*nd : 2*nd]
 		acc := 1
 		for i := nd - 1; i >= 0; i-- {
 			strides[i] = acc
 			acc *= shp[i]
 		}
 	}
-	p := unsafe.Pointer(&b.d)
+	p := unsafe.Pointer(d)
 	*(*[]int)(unsafe.Add(p, layout.shape)) = shape
 	*(*[]int)(unsafe.Add(p, layout.strides)) = strides
 	var z T
 	sz := int(unsafe.Sizeof(z))
 	raw := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(data))), cap(data)*sz)
 	*(*[]byte)(unsafe.Add(p, layout.raw)) = raw[:len(data)*sz]
-	return &b.d
+	return d
 }
 
 // boxDims is the most dimensions wrap's single allocation holds; gorgonia's
@@ -53,9 +61,9 @@ func wrap[T Elem](data []T, shp []int) *Dense {
 const boxDims = 8
 
 // denseBox is a Dense with room for its shape and strides.
-type denseBox struct {
+type denseBox[A [4]int | [2 * boxDims]int] struct {
 	d    gt.Dense
-	ints [2 * boxDims]int
+	ints A
 }
 
 // denseLayout holds the byte offsets, inside gt.Dense, of the three fields
