@@ -77,8 +77,7 @@ func (c *betaConsts) logB() []float64 {
 // each betaLogProb's up to the logs' last bit.
 func betaValues[T tensor.Float](a *kargs[T], r shape.Run, c, m int, lb []float64, by int) {
 	xs := runOperand(a.in[0], r, 1, c, m)
-	var bufX, bufY [logChunk]T
-	lx, ly := bufX[:len(xs)], bufY[:len(xs)]
+	lx, ly := a.scr.t[0][:len(xs)], a.scr.t[1][:len(xs)]
 	for i, v := range xs {
 		ly[i] = -v
 	}
@@ -87,11 +86,10 @@ func betaValues[T tensor.Float](a *kargs[T], r shape.Run, c, m int, lb []float64
 	c1, c0 := runOperand(a.in[1], r, 2, c, m), runOperand(a.in[2], r, 3, c, m)
 	s1, s0 := r.Step[2], r.Step[3]
 	var lbs []float64
-	var bufB [logChunk]float64
 	if lb != nil {
 		lbs = runOperand(lb, r, 2+by, c, m)
 	} else { // log B per element: once when both are broadcast along the run
-		lbs = bufB[:max(len(c1), len(c0))]
+		lbs = a.scr.f[0][:max(len(c1), len(c0))]
 		p1, p0, v := math.NaN(), math.NaN(), math.NaN()
 		for i := range lbs {
 			if q1, q0 := float64(c1[i*s1]), float64(c0[i*s0]); q1 != p1 || q0 != p0 {

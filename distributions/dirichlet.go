@@ -245,9 +245,11 @@ func dirichletLogProbInto[T tensor.Float](d *Dirichlet, dst []T, x Value, out []
 	xd, _ := tensor.Floats[T](x)
 	a, _ := tensor.Floats[T](d.conc)
 	tensor.ForBlocks(p.Size(), func(_, lo, hi int) {
+		scr := getScratch[T]()
 		for r := range p.RunsIn(lo, hi) {
-			dirichletValues(dst, xd, a, lnA, d.k, r)
+			dirichletValues(dst, xd, a, lnA, d.k, r, scr)
 		}
+		putScratch(scr)
 	})
 }
 

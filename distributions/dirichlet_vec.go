@@ -15,7 +15,7 @@ import (
 // too (the common case), dirichletRows4 and dirichletRow where they are
 // broadcast. Events of more than logChunk coordinates take dirichletEvent.
 // Every path adds the same terms in dirichletEvent's order.
-func dirichletValues[T tensor.Float](dst, xd, a []T, lnA []float64, k int, r shape.Run) {
+func dirichletValues[T tensor.Float](dst, xd, a []T, lnA []float64, k int, r shape.Run, scr *kscratch[T]) {
 	o, ox, oa, sx, sa := r.Off[0], r.Off[1], r.Off[2], r.Step[1], r.Step[2]
 	if k > logChunk {
 		for i := range r.N {
@@ -25,7 +25,7 @@ func dirichletValues[T tensor.Float](dst, xd, a []T, lnA []float64, k int, r sha
 		}
 		return
 	}
-	var buf [logChunk]T
+	buf := scr.t[0][:]
 	if sx == 0 {
 		xr := xd[ox*k:][:k]
 		lx := buf[:k]
@@ -43,7 +43,7 @@ func dirichletValues[T tensor.Float](dst, xd, a []T, lnA []float64, k int, r sha
 		lx := buf[:m*k]
 		tensor.LogSlice(lx, xs)
 		if sa == 1 {
-			dirichletContiguous(dst[o+c:][:m], xs, lx, a[(oa+c)*k:][:m*k], lnA[oa+c:][:m], k)
+			dirichletContiguous(dst[o+c:][:m], xs, lx, a[(oa+c)*k:][:m*k], lnA[oa+c:][:m], k, scr.f[0][:])
 			continue
 		}
 		i := 0
@@ -64,8 +64,7 @@ func dirichletValues[T tensor.Float](dst, xd, a []T, lnA []float64, k int, r sha
 // in dirichletRow's order, 4 events side by side (dirichletSums). Events
 // with a coordinate above 1 (looked for only when the kernel saw one) or a
 // sum that is not finite are dirichletEvent's.
-func dirichletContiguous[T tensor.Float](dst, x, lx, a []T, lnA []float64, k int) {
-	var buf [logChunk]float64
+func dirichletContiguous[T tensor.Float](dst, x, lx, a []T, lnA []float64, k int, buf []float64) {
 	terms := buf[:len(x)]
 	_, under := tensor.DirichletTermsSlice(terms, x, a, lx)
 	dirichletSums(dst, terms, lnA, k)

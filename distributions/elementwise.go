@@ -31,6 +31,35 @@ type kargs[T tensor.Float] struct {
 	in     [][]T       // x, then the parameters
 	grad   [][]float64 // accumulators, one per in (nil entries are skipped)
 	sum    float64
+	scr    *kscratch[T] // chunk buffers, never shared between goroutines
+}
+
+// kscratch is a kernel's chunk scratch, logChunk elements per buffer, kept
+// with the pooled call (or pooled per block when the work is parallel):
+// declared on the stack instead, a kernel would zero its kilobytes for
+// every chunk, which at n = 1 costs more than the arithmetic.
+type kscratch[T tensor.Float] struct {
+	t [2][logChunk]T
+	f [2][logChunk]float64
+}
+
+var scratch32, scratch64 sync.Pool
+
+// getScratch returns a pooled kscratch; putScratch gives it back.
+func getScratch[T tensor.Float]() *kscratch[T] {
+	if s, ok := scratchPool[T]().Get().(*kscratch[T]); ok {
+		return s
+	}
+	return new(kscratch[T])
+}
+
+func putScratch[T tensor.Float](s *kscratch[T]) { scratchPool[T]().Put(s) }
+
+func scratchPool[T tensor.Float]() *sync.Pool {
+	if tensor.DtypeOf[T]() == tensor.Float32 {
+		return &scratch32
+	}
+	return &scratch64
 }
 
 // weight is the upstream weight of output element i.
@@ -218,6 +247,7 @@ func allOK[T tensor.Float](v Value, ok func(float64) bool) bool {
 // Calls are pooled per dtype, so that LogProbInto and SampleInto allocate
 // nothing and LogProb and Sample only their result.
 type call[T tensor.Float] struct {
+	scr    kscratch[T]
 	plan   shape.Plan
 	args   kargs[T]
 	in     [][]T
@@ -242,6 +272,7 @@ func getCall[T tensor.Float]() *call[T] {
 	}
 	c := new(call[T])
 	c.rng = rand.New(&c.pcg)
+	c.args.scr = &c.scr
 	return c
 }
 
@@ -363,7 +394,9 @@ func runKernel[T tensor.Float](k kernel[T], a *kargs[T]) {
 	tensor.ForBlocks(n, func(_, lo, hi int) {
 		b := *a
 		b.lo, b.hi = lo, hi
+		b.scr = getScratch[T]()
 		k(&b)
+		putScratch(b.scr)
 	})
 }
 

@@ -37,8 +37,7 @@ func gammaKernels(conc, rate *tensor.Dense) (kernel[float32], kernel[float64]) {
 // finite sum has finite terms, each gammaLogP's up to log x's last bit.
 func gammaValues[T tensor.Float](a *kargs[T], r shape.Run, c, m int, norm, logRate []float64) {
 	xs := runOperand(a.in[0], r, 1, c, m)
-	var buf [logChunk]T
-	lx := buf[:len(xs)]
+	lx := a.scr.t[0][:len(xs)]
 	tensor.LogSlice(lx, xs)
 	out := a.out[r.Off[0]+c:][:m]
 	cn, rt := runOperand(a.in[1], r, 2, c, m), runOperand(a.in[2], r, 3, c, m)

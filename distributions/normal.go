@@ -92,8 +92,7 @@ func normalChunkGrad[T tensor.Float](a *kargs[T], r shape.Run, c, m int) {
 	x, mu, sg := a.in[0], a.in[1], a.in[2]
 	o, ox, om, os := r.Off[0]+c, r.Off[1]+c*r.Step[1], r.Off[2]+c*r.Step[2], r.Off[3]+c*r.Step[3]
 	sx, sm, ss := r.Step[1], r.Step[2], r.Step[3]
-	var buf [logChunk]float64
-	logS := runLogs(buf[:m], sg, os, ss)
+	logS := runLogs(a.scr.f[0][:m], sg, os, ss)
 	gx, gm, gs := a.grad[0], a.grad[1], a.grad[2]
 	for i := range m {
 		s := float64(sg[os+i*ss])

@@ -18,7 +18,18 @@ func BernoulliLogitsLogPmfSlice[T Float](dst, x, logits []T) int {
 			n = min(n, len(v))
 		}
 	}
-	var buf [256]T
+	if n <= smallChunk { // a small call does not zero the large buffer
+		var buf [smallChunk]T
+		bernoulliChunks(dst, x, logits, n, buf[:])
+	} else {
+		var buf [256]T
+		bernoulliChunks(dst, x, logits, n, buf[:])
+	}
+	return n
+}
+
+// bernoulliChunks is BernoulliLogitsLogPmfSlice's loop with scratch buf.
+func bernoulliChunks[T Float](dst, x, logits []T, n int, buf []T) {
 	for lo := 0; lo < n; lo += len(buf) {
 		hi := min(lo+len(buf), n)
 		xs, ls := span(x, lo, hi), span(logits, lo, hi)
@@ -28,7 +39,6 @@ func BernoulliLogitsLogPmfSlice[T Float](dst, x, logits []T) int {
 		Log1pSlice(t, t)
 		bernoulliCombine(dst[lo:hi], xs, ls, t)
 	}
-	return n
 }
 
 // span is v[lo:hi], or v itself when broadcast.

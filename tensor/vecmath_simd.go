@@ -81,32 +81,46 @@ const (
 // heap.)
 func vec64(dst, x []float64, op vecOp) {
 	n := len(x) &^ 3
-	in, out := [4]float64{1, 1, 1, 1}, [4]float64{}
-	copy(in[:], x[n:])
-	if op == opExp {
-		exp64x4(dst[:n], x[:n])
-		exp64x4(out[:], in[:])
-	} else {
-		log64x4(dst[:n], x[:n], op, nil, nil)
-		log64x4(out[:], in[:], op, nil, nil)
+	if n > 0 { // each call broadcasts its constants: none for nothing
+		if op == opExp {
+			exp64x4(dst[:n], x[:n])
+		} else {
+			log64x4(dst[:n], x[:n], op, nil, nil)
+		}
 	}
-	copy(dst[n:], out[:len(x)-n])
+	if n < len(x) {
+		in, out := [4]float64{1, 1, 1, 1}, [4]float64{}
+		copy(in[:], x[n:])
+		if op == opExp {
+			exp64x4(out[:], in[:])
+		} else {
+			log64x4(out[:], in[:], op, nil, nil)
+		}
+		copy(dst[n:], out[:len(x)-n])
+	}
 	archsimd.ClearAVXUpperBits() // else later scalar SSE code pays for dirty upper halves
 }
 
 // vec32 is vec64 for 8 float32 lanes.
 func vec32(dst, x []float32, op vecOp) {
 	n := len(x) &^ 7
-	in, out := [8]float32{1, 1, 1, 1, 1, 1, 1, 1}, [8]float32{}
-	copy(in[:], x[n:])
-	if op == opExp {
-		exp32x8(dst[:n], x[:n])
-		exp32x8(out[:], in[:])
-	} else {
-		log32x8(dst[:n], x[:n], op, nil, nil)
-		log32x8(out[:], in[:], op, nil, nil)
+	if n > 0 {
+		if op == opExp {
+			exp32x8(dst[:n], x[:n])
+		} else {
+			log32x8(dst[:n], x[:n], op, nil, nil)
+		}
 	}
-	copy(dst[n:], out[:len(x)-n])
+	if n < len(x) {
+		in, out := [8]float32{1, 1, 1, 1, 1, 1, 1, 1}, [8]float32{}
+		copy(in[:], x[n:])
+		if op == opExp {
+			exp32x8(out[:], in[:])
+		} else {
+			log32x8(out[:], in[:], op, nil, nil)
+		}
+		copy(dst[n:], out[:len(x)-n])
+	}
 	archsimd.ClearAVXUpperBits()
 }
 
@@ -127,6 +141,9 @@ func bcu32(v uint32) archsimd.Uint32x8 { return archsimd.BroadcastUint32x8(v) }
 // from log σ. op is loop-invariant: its branches cost next to nothing, and
 // the variants share log's registers of broadcast constants.
 func log64x4(dst, x []float64, op vecOp, xs, locs []float64) {
+	if len(x) < 4 { // no vector: skip broadcasting the constants
+		return
+	}
 	plus1, normal := op == opLog1p, op == opNormal
 	negHalf, h := bc64(-0.5), bc64(halfLog2Pi)
 	minNorm, two52, off, bias := bc64(0x1p-1022), bc64(0x1p52), bcu64(logOff64), bcu64(1022<<52)
@@ -177,6 +194,9 @@ func log64x4(dst, x []float64, op vecOp, xs, locs []float64) {
 
 // exp64x4 is exp64 on 4 lanes, for len(x) a multiple of 4.
 func exp64x4(dst, x []float64) {
+	if len(x) < 4 { // no vector: skip broadcasting the constants
+		return
+	}
 	lo64, hi64, l2e, magic, bias := bc64(-746), bc64(710), bc64(log2e), bc64(roundMagic), bc64(roundMagic+1023)
 	hiC, loC := bc64(ln2Hi), bc64(ln2Lo)
 	p1, p2, p3, p4, p5 := bc64(expP1), bc64(expP2), bc64(expP3), bc64(expP4), bc64(expP5)
@@ -200,6 +220,9 @@ func exp64x4(dst, x []float64) {
 
 // log32x8 is log64x4 for float32 on 8 lanes.
 func log32x8(dst, x []float32, op vecOp, xs, locs []float32) {
+	if len(x) < 8 { // no vector: skip broadcasting the constants
+		return
+	}
 	plus1, normal := op == opLog1p, op == opNormal
 	negHalf, h := bc32(-0.5), bc32(halfLog2Pi)
 	minNorm, two23, off, bias := bc32(0x1p-126), bc32(0x1p23), bcu32(logOff32), bcu32(126<<23)
@@ -249,6 +272,9 @@ func log32x8(dst, x []float32, op vecOp, xs, locs []float32) {
 
 // exp32x8 is exp32 on 8 lanes, for len(x) a multiple of 8.
 func exp32x8(dst, x []float32) {
+	if len(x) < 8 { // no vector: skip broadcasting the constants
+		return
+	}
 	lo32, hi32, l2e, magic, bias := bc32(-104), bc32(89), bc32(log2e), bc32(roundMagicF), bc32(roundMagicF+127)
 	hiC, loC := bc32(ln2HiExpF), bc32(ln2LoExpF)
 	p0, p1, p2, p3, p4, p5 := bc32(expfP0), bc32(expfP1), bc32(expfP2), bc32(expfP3), bc32(expfP4), bc32(expfP5)

@@ -30,15 +30,29 @@ func NormalLogPdfSlice[T Float](dst, x, loc, scale []T) int {
 			done = normalFused32(d, any(x).([]float32), any(loc).([]float32), any(scale).([]float32))
 		}
 	}
-	var buf [256]T
-	for lo := done; lo < n; lo += len(buf) {
+	if n-done <= smallChunk { // a small call does not zero the large buffer
+		var buf [smallChunk]T
+		normalChunks(dst, x, loc, scale, done, n, buf[:])
+	} else {
+		var buf [256]T
+		normalChunks(dst, x, loc, scale, done, n, buf[:])
+	}
+	return n
+}
+
+// smallChunk is the scratch length below which the slice kernels use a
+// small stack buffer.
+const smallChunk = 16
+
+// normalChunks is NormalLogPdfSlice's loop over [lo, n) with scratch buf.
+func normalChunks[T Float](dst, x, loc, scale []T, lo, n int, buf []T) {
+	for ; lo < n; lo += len(buf) {
 		hi := min(lo+len(buf), n)
 		s := span(scale, lo, hi)
 		logS := buf[:len(s)]
 		LogSlice(logS, s)
 		normalCombine(dst[lo:hi], span(x, lo, hi), span(loc, lo, hi), s, logS)
 	}
-	return n
 }
 
 // normalCombine is NormalLogPdfSlice from log σ, every operand of length
