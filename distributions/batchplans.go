@@ -2,6 +2,7 @@ package distributions
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/seed39ad66a2/tensordist/shape"
 )
@@ -13,6 +14,33 @@ import (
 // safe for concurrent walks.
 type batchPlans struct {
 	value, draw lazyPlan
+	sampled     atomic.Pointer[sampledPlan] // the last sample shape's draw plan
+}
+
+// sampledPlan is the draw plan of one non-empty sample shape.
+type sampledPlan struct {
+	sample, out []int // out = sample + batch
+	p           shape.Plan
+}
+
+// drawPlan returns the shape of a draw of sampleShape and the plan of its
+// operands (out, parameters...): the batch's own plan, or the last sample
+// shape's when sampleShape is the same (a loop drawing the same shape plans
+// once), or a new one that replaces it.
+func (e *elementwise) drawPlan(sampleShape []int) ([]int, *shape.Plan, error) {
+	if len(sampleShape) == 0 {
+		p, err := e.plans.draw.get(e, false)
+		return e.batch, p, err
+	}
+	if s := e.plans.sampled.Load(); s != nil && shape.Equal(s.sample, sampleShape) {
+		return s.out, &s.p, nil
+	}
+	s := &sampledPlan{sample: shape.Clone(sampleShape), out: shape.Concat(sampleShape, e.batch)}
+	if err := s.p.Set(s.out, e.pshapes...); err != nil {
+		return nil, nil, err
+	}
+	e.plans.sampled.Store(s)
+	return s.out, &s.p, nil
 }
 
 // get returns the plan of e's batch from (x of batch shape when withValue,)

@@ -41,3 +41,18 @@ func TestBatchPlansPerDistribution(t *testing.T) {
 		t.Fatalf("LogProb of batch shape after Expand = %v, want %v", got, want3)
 	}
 }
+
+// TestSampledPlanFollowsSampleShape checks the draw plan kept for the last
+// sample shape: alternating sample shapes on one distribution give what a
+// fresh distribution gives for each.
+func TestSampledPlanFollowsSampleShape(t *testing.T) {
+	d := must(distributions.NewNormal(f64(0.5, -1, 2), f64(1, 2, 0.5)))
+	for _, ss := range [][]int{{2}, {4, 1}, {2}, {}, {4, 1}, {5}} {
+		fresh := must(distributions.NewNormal(f64(0.5, -1, 2), f64(1, 2, 0.5)))
+		got := must(d.Sample(rand.NewPCG(7, 8), ss...))
+		want := must(fresh.Sample(rand.NewPCG(7, 8), ss...))
+		if !slices.Equal(shapeOf(got), append(slices.Clone(ss), 3)) || !slices.Equal(data64(t, got), data64(t, want)) {
+			t.Fatalf("sample shape %v: %v %v, want %v %v", ss, shapeOf(got), data64(t, got), shapeOf(want), data64(t, want))
+		}
+	}
+}

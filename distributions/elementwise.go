@@ -293,27 +293,15 @@ func (c *call[T]) planValue(e *elementwise, x Value, out []int) error {
 		return err
 	}
 	c.in = append(c.in[:0], xs)
-	if e.plans != nil && shape.Equal(out, e.batch) && shape.Equal(x.Shape(), e.batch) {
+	if shape.Equal(out, e.batch) && shape.Equal(x.Shape(), e.batch) {
 		p, err := e.plans.value.get(e, true)
 		if err != nil {
 			return err
 		}
-		return c.usePlan(e, p)
+		c.usePlan(e, p)
+		return nil
 	}
 	c.shapes = append(c.shapes[:0], x.Shape())
-	return c.planParams(e, out)
-}
-
-// planDraw readies c for draw: operands (out, parameters...).
-func (c *call[T]) planDraw(e *elementwise, out []int) error {
-	c.in, c.shapes = c.in[:0], c.shapes[:0]
-	if e.plans != nil && shape.Equal(out, e.batch) {
-		p, err := e.plans.draw.get(e, false)
-		if err != nil {
-			return err
-		}
-		return c.usePlan(e, p)
-	}
 	return c.planParams(e, out)
 }
 
@@ -323,17 +311,18 @@ func (c *call[T]) planParams(e *elementwise, out []int) error {
 	if err := c.plan.Set(out, c.shapes...); err != nil {
 		return err
 	}
-	return c.usePlan(e, &c.plan)
+	c.usePlan(e, &c.plan)
+	return nil
 }
 
-// usePlan appends e's parameters to c's operands and sets kargs over p.
-func (c *call[T]) usePlan(e *elementwise, p *shape.Plan) error {
+// usePlan appends e's parameters to c's operands (after x, when planValue
+// put it there) and sets kargs over p.
+func (c *call[T]) usePlan(e *elementwise, p *shape.Plan) {
 	for _, q := range e.params {
 		d, _ := tensor.Floats[T](q) // the dtype was checked at construction
 		c.in = append(c.in, d)
 	}
 	c.args.p, c.args.lo, c.args.hi, c.args.in, c.args.sum = p, 0, p.Size(), c.in, 0
-	return nil
 }
 
 // LogProb returns log p(x), shaped broadcast(x.Shape(), BatchShape()).

@@ -109,12 +109,14 @@ func draw[T tensor.Float](e *elementwise, src rand.Source, sampleShape []int, fn
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", e.family, err)
 	}
-	res, dst, out := drawTarget[T](e, src, sampleShape)
-	c := getCall[T]()
-	defer c.release()
-	if err := c.planDraw(e, out); err != nil {
+	out, p, err := e.drawPlan(sampleShape)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", e.family, err)
 	}
+	res, dst := drawTarget[T](e, src, sampleShape, out)
+	c := getCall[T]()
+	defer c.release()
+	c.usePlan(e, p)
 	fill(c, streams, dst, fn)
 	return res, nil
 }
@@ -131,33 +133,34 @@ func drawRng[T tensor.Float](e *elementwise, src rand.Source, sampleShape []int,
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", e.family, err)
 	}
-	res, dst, out := drawTarget[T](e, src, sampleShape)
-	c := getCall[T]()
-	defer c.release()
-	if err := c.planDraw(e, out); err != nil {
+	out, p, err := e.drawPlan(sampleShape)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", e.family, err)
 	}
+	res, dst := drawTarget[T](e, src, sampleShape, out)
+	c := getCall[T]()
+	defer c.release()
+	c.usePlan(e, p)
 	fillRng(c, streams, dst, fn)
 	return res, nil
 }
 
-// drawTarget returns the array draw fills and its shape: SampleInto's
-// destination when src carries one of shape sampleShape + batch (taken, so
-// that a second draw of the same call allocates), else a new array.
-func drawTarget[T tensor.Float](e *elementwise, src rand.Source, sampleShape []int) (*tensor.Dense, []T, []int) {
+// drawTarget returns the array draw fills, of shape out = sampleShape +
+// batch: SampleInto's destination when src carries one of that shape
+// (taken, so that a second draw of the same call allocates), else a new
+// array.
+func drawTarget[T tensor.Float](e *elementwise, src rand.Source, sampleShape, out []int) (*tensor.Dense, []T) {
 	if in, ok := src.(*intoSource); ok && in.dst != nil {
 		shp, k := in.dst.Shape(), len(sampleShape)
 		if len(shp) == k+len(e.batch) && shape.Equal(shp[:k], sampleShape) && shape.Equal(shp[k:], e.batch) {
 			if data, err := tensor.Floats[T](in.dst); err == nil {
 				res := in.dst
 				in.dst = nil
-				return res, data, shp
+				return res, data
 			}
 		}
 	}
-	out := shape.Concat(sampleShape, e.batch)
-	res, dst := tensor.Alloc[T](out)
-	return res, dst, out
+	return tensor.Alloc[T](out)
 }
 
 // fill runs fn over c's plan block by block, each block with its own

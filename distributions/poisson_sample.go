@@ -30,20 +30,33 @@ func poissonSample[T tensor.Float](d *Poisson, src rand.Source, sampleShape []in
 			return
 		}
 		// Per-element rates: the inversion's e^-λ from tensor.ExpSlice a
-		// chunk at a time (the exp is a third of a draw's time here).
-		var neg, e [256]float64
-		for lo := 0; lo < len(out); lo += len(neg) {
-			n := min(len(neg), len(out)-lo)
-			for i := range n {
-				neg[i] = -float64(rt[ol+(lo+i)*sl])
-			}
-			tensor.ExpSlice(e[:n], neg[:n])
-			for i := range n {
-				s.initExp(-neg[i], e[i])
-				out[lo+i] = T(s.draw(r))
-			}
+		// chunk at a time (the exp is a third of a draw's time here); a
+		// short run does not zero the large buffers.
+		if len(out) <= 16 {
+			var neg, e [16]float64
+			poissonRates(r, out, rt, ol, sl, neg[:], e[:])
+		} else {
+			var neg, e [256]float64
+			poissonRates(r, out, rt, ol, sl, neg[:], e[:])
 		}
 	})
+}
+
+// poissonRates fills out with draws at the rates rt[ol+i·sl], with the
+// scratch neg and e of one chunk.
+func poissonRates[T tensor.Float](r *rand.Rand, out, rt []T, ol, sl int, neg, e []float64) {
+	var s poissonSampler
+	for lo := 0; lo < len(out); lo += len(neg) {
+		n := min(len(neg), len(out)-lo)
+		for i := range n {
+			neg[i] = -float64(rt[ol+(lo+i)*sl])
+		}
+		tensor.ExpSlice(e[:n], neg[:n])
+		for i := range n {
+			s.initExp(-neg[i], e[i])
+			out[lo+i] = T(s.draw(r))
+		}
+	}
 }
 
 // poissonDraw returns one exact draw of Poisson(λ) from r: 0 at λ = 0,
