@@ -69,3 +69,46 @@ func (l *lazyPlan) of(out []int, operands ...[]int) (*shape.Plan, error) {
 	l.once.Do(func() { l.err = l.p.Set(out, operands...) })
 	return &l.p, l.err
 }
+
+// planMemo keeps the last plan built at one call site of a distribution,
+// keyed by every shape it was built from, so that a call with the shapes
+// of the previous one plans nothing. The key makes it correct whatever
+// shares it (an Expand copy, other goroutines); a nil planMemo plans anew.
+type planMemo struct{ last atomic.Pointer[memoPlan] }
+
+type memoPlan struct {
+	key [][]int // out, then the operands
+	p   shape.Plan
+}
+
+// plan returns the plan of out from operands (shape.NewPlan's).
+func (m *planMemo) plan(out []int, operands ...[]int) (*shape.Plan, error) {
+	if m == nil {
+		return shape.NewPlan(out, operands...)
+	}
+	if l := m.last.Load(); l != nil && l.matches(out, operands) {
+		return &l.p, nil
+	}
+	l := &memoPlan{key: make([][]int, 0, len(operands)+1)}
+	l.key = append(l.key, shape.Clone(out))
+	for _, s := range operands {
+		l.key = append(l.key, shape.Clone(s))
+	}
+	if err := l.p.Set(l.key[0], l.key[1:]...); err != nil {
+		return nil, err
+	}
+	m.last.Store(l)
+	return &l.p, nil
+}
+
+func (l *memoPlan) matches(out []int, operands [][]int) bool {
+	if len(l.key) != len(operands)+1 || !shape.Equal(l.key[0], out) {
+		return false
+	}
+	for i, s := range operands {
+		if !shape.Equal(l.key[i+1], s) {
+			return false
+		}
+	}
+	return true
+}

@@ -46,7 +46,12 @@ type Dirichlet struct {
 	k        int
 	dtype    gt.Dtype
 	validate bool
+	memo     *dirichletMemo
 }
+
+// dirichletMemo keeps the last plan of LogProb (keyed by its shapes, so an
+// Expand copy may share it).
+type dirichletMemo struct{ lp planMemo }
 
 // dirichletNorm holds, per row of α, S = Σα and A(α), computed on first
 // need (sampling needs neither) and shared by expanded copies.
@@ -81,7 +86,7 @@ func NewDirichlet(concentration *tensor.Dense, opts ...Option) (*Dirichlet, erro
 	pb := s[:len(s)-1]
 	return &Dirichlet{
 		conc: concentration, norm: &dirichletNorm{}, pbatch: shape.Clone(pb), batch: shape.Clone(pb),
-		k: s[len(s)-1], dtype: concentration.Dtype(), validate: cfg.validate,
+		k: s[len(s)-1], dtype: concentration.Dtype(), validate: cfg.validate, memo: new(dirichletMemo),
 	}, nil
 }
 
@@ -240,8 +245,8 @@ func dirichletEvent[T tensor.Float](x, a []T, lnA float64) (lp float64, ok bool)
 // plan's operands are (out, x's batch, α's batch).
 func dirichletLogProbInto[T tensor.Float](d *Dirichlet, dst []T, x Value, out []int) {
 	_, lnA := d.rows()
-	xs := tensor.ShapeOf(x)
-	p, _ := shape.NewPlan(out, xs[:len(xs)-1], d.pbatch) // prepare checked the shapes
+	xs := x.Shape()
+	p, _ := d.memo.lp.plan(out, xs[:len(xs)-1], d.pbatch) // prepare checked the shapes
 	xd, _ := tensor.Floats[T](x)
 	a, _ := tensor.Floats[T](d.conc)
 	tensor.ForBlocks(p.Size(), func(_, lo, hi int) {

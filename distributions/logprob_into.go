@@ -55,6 +55,9 @@ func valueShape(family string, x Value, dt gt.Dtype, batch, event []int) ([]int,
 	if x.Dtype() != dt {
 		return nil, fmt.Errorf("%s: value has dtype %v, distribution %v: %w", family, x.Dtype(), dt, ErrDType)
 	}
+	if xs := x.Shape(); len(xs) == len(batch)+len(event) && shape.Equal(xs[:len(batch)], batch) && shape.Equal(xs[len(batch):], event) {
+		return batch, nil // the common case, without broadcasting a new shape; callers do not modify out
+	}
 	out, err := shape.CheckValue(tensor.ShapeOf(x), batch, event)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", family, err)

@@ -49,7 +49,12 @@ type MultivariateNormal struct {
 	n           int
 	dtype       gt.Dtype
 	validate    bool
+	memo        *mvnMemo
 }
+
+// mvnMemo keeps the last plans of LogProb and RSample (keyed by their
+// shapes, so an Expand copy may share it).
+type mvnMemo struct{ lp, draw planMemo }
 
 // mvnKind is which matrix parameterises the distribution.
 type mvnKind int
@@ -124,7 +129,7 @@ func newMVN(loc, m *tensor.Dense, kind mvnKind, opts []Option) (*MultivariateNor
 	}
 	d := &MultivariateNormal{
 		loc: loc, matrix: m, kind: kind, lbatch: lb, mbatch: mb, batch: batch,
-		n: n, dtype: loc.Dtype(), validate: cfg.validate,
+		n: n, dtype: loc.Dtype(), validate: cfg.validate, memo: new(mvnMemo),
 	}
 	if cfg.validate {
 		if err := check(mvnFamily, "loc", "real", loc, ErrParam, isReal); err != nil {
@@ -393,8 +398,8 @@ func (d *MultivariateNormal) logProbKernels(x Value, out []int) (func([]float32)
 // time through mvnForward4, the others one by one through mvnForward (the
 // same operations, so the same bits either way).
 func mvnLogProbInto[T tensor.Float](d *MultivariateNormal, dst []T, x Value, out []int) error {
-	xs := tensor.ShapeOf(x)
-	p, err := shape.NewPlan(out, xs[:len(xs)-1], d.lbatch, d.mbatch)
+	xs := x.Shape()
+	p, err := d.memo.lp.plan(out, xs[:len(xs)-1], d.lbatch, d.mbatch)
 	if err != nil {
 		return fmt.Errorf("%s: %w", mvnFamily, err)
 	}
@@ -665,13 +670,15 @@ func mvnSample[T tensor.Float](d *MultivariateNormal, src rand.Source, sampleSha
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", mvnFamily, err)
 	}
-	events := shape.Concat(sampleShape, d.batch)
-	p, err := shape.NewPlan(events, d.lbatch, d.mbatch)
+	var buf [9]int // events + (n,) without allocating for up to 8 dims
+	full := append(append(append(buf[:0], sampleShape...), d.batch...), d.n)
+	events := full[:len(full)-1]
+	p, err := d.memo.draw.plan(events, d.lbatch, d.mbatch)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", mvnFamily, err)
 	}
 	n := d.n
-	res, dst := tensor.Alloc[T](shape.Concat(events, []int{n}))
+	res, dst := tensor.Alloc[T](full)
 	mu, _ := tensor.Floats[T](d.loc)
 	fac, _ := tensor.Floats[T](d.factor)
 	tensor.ForBlocks(p.Size(), func(b, lo, hi int) {

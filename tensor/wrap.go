@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"reflect"
+	"slices"
 	"unsafe"
 
 	gt "gorgonia.org/tensor"
@@ -23,7 +24,9 @@ func wrap[T Elem](data []T, shp []int) *Dense {
 	nd := len(shp)
 	tmpl := templateOf[T]()
 	if !layout.ok || nd > boxDims || tmpl == nil {
-		return gt.New(gt.WithShape(shp...), gt.WithBacking(data)) // WithShape copies shp
+		// A copy, so that a caller's shp (often on its stack) does not
+		// escape through gorgonia's options.
+		return gt.New(gt.WithShape(slices.Clone(shp)...), gt.WithBacking(data))
 	}
 	var d *gt.Dense
 	var ints []int
