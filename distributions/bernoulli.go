@@ -272,6 +272,7 @@ const bernoulliVecMin = 32
 // a time (σ(ℓ) = 1/(1+e^−ℓ) for ℓ ≥ 0, e^ℓ/(1+e^ℓ) below, as
 // tensor.Sigmoid), one uniform per element in order, as the scalar loop.
 func bernoulliLogitsDraw[T tensor.Float](r *tensor.Rng, out, logits []T, step int) {
+	const one = 0x3ff0000000000000 // the bits of 1.0
 	var arg, e [256]float64
 	for lo := 0; lo < len(out); lo += len(arg) {
 		n := min(len(arg), len(out)-lo)
@@ -280,11 +281,12 @@ func bernoulliLogitsDraw[T tensor.Float](r *tensor.Rng, out, logits []T, step in
 		}
 		tensor.ExpSlice(e[:n], arg[:n])
 		for i := range n {
-			p := e[i] / (1 + e[i])
-			if logits[(lo+i)*step] >= 0 {
-				p = 1 / (1 + e[i])
-			}
-			out[lo+i] = T(bernoulliBit(r.Uint64(), p))
+			// The numerator is e for ℓ < 0 and 1 otherwise, chosen by the
+			// sign bit without a branch, which on random signs would
+			// mispredict half the time.
+			neg := -(math.Float64bits(float64(logits[(lo+i)*step])) >> 63)
+			num := math.Float64frombits(one ^ (one^math.Float64bits(e[i]))&neg)
+			out[lo+i] = T(bernoulliBit(r.Uint64(), num/(1+e[i])))
 		}
 	}
 }
