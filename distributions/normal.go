@@ -37,7 +37,7 @@ func NewNormal(loc, scale *tensor.Dense, opts ...Option) (*Normal, error) {
 			return nil, err
 		}
 	}
-	e.k32, e.k64 = normalKernel[float32], normalKernel[float64]
+	e.k32, e.k64 = normalKernels(scale)
 	e.support, e.rule = isReal, "real"
 	return &Normal{e}, nil
 }
@@ -57,16 +57,44 @@ func (d *Normal) Loc() *tensor.Dense { return d.params[0] }
 // Scale is the standard deviation parameter, as given.
 func (d *Normal) Scale() *tensor.Dense { return d.params[1] }
 
+// normalKernels returns Normal's kernels over a distribution's scale, with
+// log σ computed on the first LogProb (tensor.LogSlice, as the kernel
+// would) and kept, shared with Expand: repeated LogProb calls pay no log,
+// as torch's lazy properties spare recomputing parameter-only terms. The
+// gradient path, used once per distribution by RSampleGrad, takes its own
+// logs.
+func normalKernels(scale *tensor.Dense) (kernel[float32], kernel[float64]) {
+	var l32 derivedSlice[float32]
+	var l64 derivedSlice[float64]
+	return func(a *kargs[float32]) {
+			var ls []float32
+			if a.grad == nil {
+				ls = l32.of(scale, logSlice[float32])
+			}
+			normalKernel(a, ls)
+		}, func(a *kargs[float64]) {
+			var ls []float64
+			if a.grad == nil {
+				ls = l64.of(scale, logSlice[float64])
+			}
+			normalKernel(a, ls)
+		}
+}
+
+// logSlice is tensor.LogSlice without its count.
+func logSlice[T tensor.Float](dst, x []T) { tensor.LogSlice(dst, x) }
+
 // normalKernel is Normal's one numerical path; operands (out, x, loc, scale).
-// Without gradients it is tensor.NormalLogPdfSlice over each run, in T
-// (float32 stays float32, which is where the vector kernels pay most);
-// with them a scalar loop in float64, as for every family, taking log σ
-// from tensor.LogSlice logChunk elements at a time.
-func normalKernel[T tensor.Float](a *kargs[T]) {
+// Without gradients it is tensor.NormalLogPdfLogScaleSlice over each run
+// with logScale, log σ indexed like scale, in T (float32 stays float32,
+// which is where the vector kernels pay most); with them a scalar loop in
+// float64, as for every family, taking log σ from tensor.LogSlice logChunk
+// elements at a time.
+func normalKernel[T tensor.Float](a *kargs[T], logScale []T) {
 	for r := range a.p.RunsIn(a.lo, a.hi) {
 		if a.grad == nil {
 			o := r.Off[0]
-			tensor.NormalLogPdfSlice(a.out[o:o+r.N], runOperand(a.in[0], r, 1, 0, r.N), runOperand(a.in[1], r, 2, 0, r.N), runOperand(a.in[2], r, 3, 0, r.N))
+			tensor.NormalLogPdfLogScaleSlice(a.out[o:o+r.N], runOperand(a.in[0], r, 1, 0, r.N), runOperand(a.in[1], r, 2, 0, r.N), runOperand(a.in[2], r, 3, 0, r.N), runOperand(logScale, r, 3, 0, r.N))
 			continue
 		}
 		for c := 0; c < r.N; c += logChunk {

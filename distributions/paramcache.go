@@ -31,3 +31,22 @@ func (d *derived) of(p *tensor.Dense, f func(float64) float64) []float64 {
 	})
 	return d.v
 }
+
+// derivedSlice is derived for a function computed over the whole
+// parameter at once (a vector kernel), kept in the family's dtype T.
+type derivedSlice[T tensor.Float] struct {
+	once sync.Once
+	v    []T
+}
+
+// of returns f(dst, data of p), computing it on the first call; p's dtype
+// is T (checked at construction).
+func (d *derivedSlice[T]) of(p *tensor.Dense, f func(dst, src []T)) []T {
+	d.once.Do(func() {
+		src, _ := tensor.Floats[T](p)
+		v := make([]T, len(src))
+		f(v, src)
+		d.v = v
+	})
+	return d.v
+}

@@ -159,11 +159,20 @@ func log64x4(dst, x []float64, op vecOp, xs, locs []float64) {
 			x1, v = v, v.Add(one)
 			corr = x1.Sub(v.Sub(one)).Div(v)
 		}
-		sub := v.Less(minNorm) // subnormal (or ≤ 0, fixed below): scale by 2^52
-		ix := v.Mul(two52).Merge(v, sub).AsUint64x4()
+		// plain: every lane a positive normal finite number, as in log32x8.
+		plain := v.GreaterEqual(minNorm).And(v.Less(inf)).ToBits() == 0xf
+		ix := v.AsUint64x4()
+		var sub archsimd.Mask64x4
+		if !plain {
+			sub = v.Less(minNorm) // subnormal (or ≤ 0, fixed below): scale by 2^52
+			ix = v.Mul(two52).Merge(v, sub).AsUint64x4()
+		}
 		kb := ix.Sub(off).ShiftAllRight(52) // k + 1022
 		m := ix.Sub(kb.ShiftAllLeft(52)).Add(bias).AsFloat64x4()
-		k := kb.Or(magic).AsFloat64x4().Sub(kOff).Sub(k52.Masked(sub))
+		k := kb.Or(magic).AsFloat64x4().Sub(kOff)
+		if !plain {
+			k = k.Sub(k52.Masked(sub))
+		}
 		f := m.Sub(one)
 		s := f.Div(f.Add(two))
 		z := s.Mul(s)
@@ -177,10 +186,11 @@ func log64x4(dst, x []float64, op vecOp, xs, locs []float64) {
 		}
 		inner := s.Mul(hfsq.Add(t1.Add(t2))).Add(klo)
 		y := k.Mul(hiC).Sub(hfsq.Sub(inner).Sub(f))
-		// +Inf and NaN give themselves, x < 0 NaN, ±0 -Inf
-		y = y.Merge(v, v.Less(inf))
-		y = y.Merge(nan, v.GreaterEqual(zero).Or(v.IsNaN()))
-		y = y.Merge(ninf, v.NotEqual(zero))
+		if !plain { // +Inf and NaN give themselves, x < 0 NaN, ±0 -Inf
+			y = y.Merge(v, v.Less(inf))
+			y = y.Merge(nan, v.GreaterEqual(zero).Or(v.IsNaN()))
+			y = y.Merge(ninf, v.NotEqual(zero))
+		}
 		if plus1 { // c = 1: x itself
 			y = y.Merge(x1, v.NotEqual(one))
 		}
@@ -238,11 +248,22 @@ func log32x8(dst, x []float32, op vecOp, xs, locs []float32) {
 			x1, v = v, v.Add(one)
 			corr = x1.Sub(v.Sub(one)).Div(v)
 		}
-		sub := v.Less(minNorm)
-		ix := v.Mul(two23).Merge(v, sub).AsUint32x8()
+		// plain: every lane a positive normal finite number (NaN compares
+		// false), the usual case, which needs none of the fix-ups below;
+		// they leave such lanes as they are, so both ways give the same bits.
+		plain := v.GreaterEqual(minNorm).And(v.Less(inf)).ToBits() == 0xff
+		ix := v.AsUint32x8()
+		var sub archsimd.Mask32x8
+		if !plain {
+			sub = v.Less(minNorm)
+			ix = v.Mul(two23).Merge(v, sub).AsUint32x8()
+		}
 		kb := ix.Sub(off).ShiftAllRight(23) // k + 126
 		m := ix.Sub(kb.ShiftAllLeft(23)).Add(bias).AsFloat32x8()
-		k := kb.Or(magic).AsFloat32x8().Sub(kOff).Sub(k23.Masked(sub))
+		k := kb.Or(magic).AsFloat32x8().Sub(kOff)
+		if !plain {
+			k = k.Sub(k23.Masked(sub))
+		}
 		f := m.Sub(one)
 		s := f.Div(f.Add(two))
 		z := s.Mul(s)
@@ -256,9 +277,11 @@ func log32x8(dst, x []float32, op vecOp, xs, locs []float32) {
 		}
 		inner := s.Mul(hfsq.Add(t1.Add(t2))).Add(klo)
 		y := k.Mul(hiC).Sub(hfsq.Sub(inner).Sub(f))
-		y = y.Merge(v, v.Less(inf))
-		y = y.Merge(nan, v.GreaterEqual(zero).Or(v.IsNaN()))
-		y = y.Merge(ninf, v.NotEqual(zero))
+		if !plain {
+			y = y.Merge(v, v.Less(inf))
+			y = y.Merge(nan, v.GreaterEqual(zero).Or(v.IsNaN()))
+			y = y.Merge(ninf, v.NotEqual(zero))
+		}
 		if plus1 { // c = 1: x itself
 			y = y.Merge(x1, v.NotEqual(one))
 		}

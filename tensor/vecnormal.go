@@ -55,6 +55,19 @@ func normalChunks[T Float](dst, x, loc, scale []T, lo, n int, buf []T) {
 	}
 }
 
+// NormalLogPdfLogScaleSlice is NormalLogPdfSlice given logScale = log σ
+// (of scale's length), for a caller that keeps the logs of a fixed scale.
+func NormalLogPdfLogScaleSlice[T Float](dst, x, loc, scale, logScale []T) int {
+	n := len(dst)
+	for _, v := range [...][]T{x, loc, scale, logScale} {
+		if len(v) != 1 {
+			n = min(n, len(v))
+		}
+	}
+	normalCombine(dst[:n], x, loc, scale, logScale)
+	return n
+}
+
 // normalCombine is NormalLogPdfSlice from log σ, every operand of length
 // len(dst) or 1.
 func normalCombine[T Float](dst, x, loc, scale, logScale []T) {
