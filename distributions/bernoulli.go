@@ -40,7 +40,8 @@ func newBernoulli(param *tensor.Dense, logits bool, opts []Option) (*Bernoulli, 
 	cfg := newConfig(opts)
 	name, ok, rule, k32, k64 := "probs", isUnit, "in [0, 1]", bernoulliProbsKernel[float32], bernoulliProbsKernel[float64]
 	if logits {
-		name, ok, rule, k32, k64 = "logits", isReal, "real", bernoulliLogitsKernel[float32], bernoulliLogitsKernel[float64]
+		name, ok, rule = "logits", isReal, "real"
+		k32, k64 = bernoulliLogitsKernels(param)
 	}
 	e, err := newElementwise("bernoulli", []string{name}, []*tensor.Dense{param}, cfg)
 	if err != nil {
@@ -170,17 +171,40 @@ func bernoulliProbsGrad[T tensor.Float](a *kargs[T], r shape.Run) {
 
 // bernoulliLogitsKernel is the logits form's one numerical path; operands
 // (out, x, logits). Without gradients it computes in T with
-// tensor.BernoulliLogitsLogPmfSlice (vector exp and log1p); with them it is
-// a scalar loop in float64, as for every family.
-func bernoulliLogitsKernel[T tensor.Float](a *kargs[T]) {
+// tensor.BernoulliLogitsSoftplusSlice from sp = log1p(e^-|ℓ|), indexed like
+// the logits; with them it is a scalar loop in float64, as for every
+// family.
+func bernoulliLogitsKernel[T tensor.Float](a *kargs[T], sp []T) {
 	for r := range a.p.RunsIn(a.lo, a.hi) {
 		if a.grad != nil {
 			bernoulliLogitsGrad(a, r)
 			continue
 		}
 		o := r.Off[0]
-		tensor.BernoulliLogitsLogPmfSlice(a.out[o:o+r.N], runOperand(a.in[0], r, 1, 0, r.N), runOperand(a.in[1], r, 2, 0, r.N))
+		tensor.BernoulliLogitsSoftplusSlice(a.out[o:o+r.N], runOperand(a.in[0], r, 1, 0, r.N), runOperand(a.in[1], r, 2, 0, r.N), runOperand(sp, r, 2, 0, r.N))
 	}
+}
+
+// bernoulliLogitsKernels returns the logits form's kernels over a
+// distribution's logits, with log1p(e^-|ℓ|) computed on the first LogProb
+// (tensor.Log1pExpNegAbsSlice, the kernel's own steps) and kept, shared
+// with Expand, as Normal keeps log σ; the gradient path takes its own.
+func bernoulliLogitsKernels(logits *tensor.Dense) (kernel[float32], kernel[float64]) {
+	var s32 derivedSlice[float32]
+	var s64 derivedSlice[float64]
+	return func(a *kargs[float32]) {
+			var sp []float32
+			if a.grad == nil {
+				sp = s32.of(logits, tensor.Log1pExpNegAbsSlice[float32])
+			}
+			bernoulliLogitsKernel(a, sp)
+		}, func(a *kargs[float64]) {
+			var sp []float64
+			if a.grad == nil {
+				sp = s64.of(logits, tensor.Log1pExpNegAbsSlice[float64])
+			}
+			bernoulliLogitsKernel(a, sp)
+		}
 }
 
 // bernoulliLogitsGrad is the logits form's log p and partials over run r,

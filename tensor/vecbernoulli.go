@@ -34,11 +34,34 @@ func bernoulliChunks[T Float](dst, x, logits []T, n int, buf []T) {
 		hi := min(lo+len(buf), n)
 		xs, ls := span(x, lo, hi), span(logits, lo, hi)
 		t := buf[:len(ls)]
-		negAbsSlice(t, ls)
-		ExpSlice(t, t)
-		Log1pSlice(t, t)
+		Log1pExpNegAbsSlice(t, ls)
 		bernoulliCombine(dst[lo:hi], xs, ls, t)
 	}
+}
+
+// Log1pExpNegAbsSlice writes log1p(e^-|x[i]|), the parameter-only term of
+// BernoulliLogitsLogPmfSlice, into dst[i] for i < len(dst) (x at least as
+// long), by the same vector steps, so a caller may keep it.
+func Log1pExpNegAbsSlice[T Float](dst, x []T) {
+	for lo := 0; lo < len(dst); lo += 256 {
+		t := dst[lo:min(lo+256, len(dst))]
+		negAbsSlice(t, x[lo:lo+len(t)])
+		ExpSlice(t, t)
+		Log1pSlice(t, t)
+	}
+}
+
+// BernoulliLogitsSoftplusSlice is BernoulliLogitsLogPmfSlice given
+// sp = Log1pExpNegAbsSlice(logits) (of logits' length).
+func BernoulliLogitsSoftplusSlice[T Float](dst, x, logits, sp []T) int {
+	n := len(dst)
+	for _, v := range [...][]T{x, logits} {
+		if len(v) != 1 {
+			n = min(n, len(v))
+		}
+	}
+	bernoulliCombine(dst[:n], x, logits, sp)
+	return n
 }
 
 // span is v[lo:hi], or v itself when broadcast.
