@@ -102,8 +102,7 @@ func Like(v Value) *Dense {
 // Alloc returns a new floating array of shape shp (already valid) with the
 // dtype of T.
 func Alloc[T Float](shp []int) (*Dense, []T) {
-	data := make([]T, shape.Size(shp))
-	return wrap(data, shp), data
+	return alloc[T](shp, shape.Size(shp))
 }
 
 // ShapeOf returns v's shape as a fresh []int; a scalar is the empty shape.

@@ -28,15 +28,34 @@ func wrap[T Elem](data []T, shp []int) *Dense {
 		// escape through gorgonia's options.
 		return gt.New(gt.WithShape(slices.Clone(shp)...), gt.WithBacking(data))
 	}
-	var d *gt.Dense
-	var ints []int
 	if nd <= 2 { // most arrays: a smaller allocation is less for the GC to sweep
 		b := new(denseBox[[4]int])
-		d, ints = &b.d, b.ints[:]
-	} else {
-		b := new(denseBox[[2 * boxDims]int])
-		d, ints = &b.d, b.ints[:]
+		setDense(&b.d, tmpl, b.ints[:], data, shp)
+		return &b.d
 	}
+	b := new(denseBox[[2 * boxDims]int])
+	setDense(&b.d, tmpl, b.ints[:], data, shp)
+	return &b.d
+}
+
+// alloc is Alloc's construction: for at most 4 elements and 2 dims the
+// data sit in the Dense's own allocation (one allocation per result, as
+// LogProb and Sample return at n = 1), else wrap over a new slice.
+func alloc[T Float](shp []int, n int) (*Dense, []T) {
+	if tmpl := templateOf[T](); layout.ok && tmpl != nil && n <= 4 && len(shp) <= 2 {
+		b := new(denseBoxData[T])
+		data := b.data[:n:n]
+		setDense(&b.d, tmpl, b.ints[:], data, shp)
+		return &b.d, data
+	}
+	data := make([]T, n)
+	return wrap(data, shp), data
+}
+
+// setDense makes d a copy of the template tmpl over data, with shape shp
+// and its row-major strides in ints (at least 2·len(shp) long).
+func setDense[T Elem](d, tmpl *gt.Dense, ints []int, data []T, shp []int) {
+	nd := len(shp)
 	*d = *tmpl
 	shape := ints[0:nd:nd]
 	copy(shape, shp)
@@ -56,7 +75,6 @@ func wrap[T Elem](data []T, shp []int) *Dense {
 	sz := int(unsafe.Sizeof(z))
 	raw := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(data))), cap(data)*sz)
 	*(*[]byte)(unsafe.Add(p, layout.raw)) = raw[:len(data)*sz]
-	return d
 }
 
 // boxDims is the most dimensions wrap's single allocation holds; gorgonia's
@@ -67,6 +85,14 @@ const boxDims = 8
 type denseBox[A [4]int | [2 * boxDims]int] struct {
 	d    gt.Dense
 	ints A
+}
+
+// denseBoxData is a Dense of at most 2 dims and 4 elements with its shape,
+// strides and data.
+type denseBoxData[T Float] struct {
+	d    gt.Dense
+	ints [4]int
+	data [4]T
 }
 
 // denseLayout holds the byte offsets, inside gt.Dense, of the three fields

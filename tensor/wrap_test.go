@@ -74,3 +74,36 @@ func checkWrap[T Elem](t *testing.T, shp []int, data []T) {
 		t.Fatalf("template of %T changed: %v", data, tm.Shape())
 	}
 }
+
+// TestAllocMatchesGorgonia checks Alloc (the data inside the Dense's own
+// allocation for small arrays, a separate slice otherwise) against
+// gorgonia's constructor over zeros, and that the returned data is the
+// array's backing.
+func TestAllocMatchesGorgonia(t *testing.T) {
+	for _, shp := range [][]int{{}, {0}, {1}, {4}, {5}, {2, 2}, {1, 4}, {2, 3}, {1, 1, 1}, {2, 1, 2}} {
+		checkAlloc[float64](t, shp)
+		checkAlloc[float32](t, shp)
+	}
+}
+
+func checkAlloc[T float32 | float64](t *testing.T, shp []int) {
+	t.Helper()
+	n := 1
+	for _, d := range shp {
+		n *= d
+	}
+	got, data := Alloc[T](shp)
+	want := gt.New(gt.WithShape(shp...), gt.WithBacking(make([]T, n)))
+	if !reflect.DeepEqual(got, want) || len(data) != n || cap(data) != n {
+		t.Fatalf("%T %v: Alloc = %#v (len %d cap %d)\ngt.New = %#v", data, shp, got, len(data), cap(data), want)
+	}
+	for i := range data {
+		data[i] = T(i + 1)
+	}
+	if n > 0 && got.Uintptr() != uintptr(unsafe.Pointer(&data[0])) {
+		t.Fatalf("%T %v: data is not the array's backing", data, shp)
+	}
+	if n > 1 && fmt.Sprint(got.Data()) != fmt.Sprint(data) {
+		t.Fatalf("%T %v: array holds %v, data %v", data, shp, got.Data(), data)
+	}
+}
