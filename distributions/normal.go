@@ -180,7 +180,12 @@ func normalDraw[T tensor.Float](d *Normal, src rand.Source, sampleShape []int) (
 		mu, sg := in[0], in[1]
 		om, sm, os, ss := run.Off[1], run.Step[1], run.Off[2], run.Step[2]
 		// μ + σz in float64, rounded once to T; the two common layouts
-		// without the general indexing.
+		// without the general indexing (in vector lanes for float32).
+		if o32, ok := any(out).([]float32); ok && (sm == 0 || sm == 1) && (ss == 0 || ss == 1) {
+			m32, s32 := any(runOperand(mu, run, 1, 0, len(out))).([]float32), any(runOperand(sg, run, 2, 0, len(out))).([]float32)
+			tensor.AffineSlice32(o32, m32, s32)
+			return
+		}
 		switch {
 		case sm == 0 && ss == 0:
 			m, s := float64(mu[om]), float64(sg[os])

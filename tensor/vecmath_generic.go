@@ -28,3 +28,5 @@ func negAbs32(dst, x []float32) { negAbs32Go(dst, x) }
 
 func bernoulliCombine64(dst, x, logits, sp []float64) { bernoulliCombineGo(dst, x, logits, sp) }
 func bernoulliCombine32(dst, x, logits, sp []float32) { bernoulliCombineGo(dst, x, logits, sp) }
+
+func affine32(z, mu, sigma []float32) { affine32Go(z, mu, sigma) }
