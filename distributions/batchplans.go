@@ -29,7 +29,7 @@ type sampledPlan struct {
 // once), or a new one that replaces it.
 func (e *elementwise) drawPlan(sampleShape []int) ([]int, *shape.Plan, error) {
 	if len(sampleShape) == 0 {
-		p, err := e.plans.draw.get(e, false)
+		p, err := e.plans.draw.get(e, false) // nil on the first draw
 		return e.batch, p, err
 	}
 	if s := e.plans.sampled.Load(); s != nil && shape.Equal(s.sample, sampleShape) {
@@ -44,23 +44,31 @@ func (e *elementwise) drawPlan(sampleShape []int) ([]int, *shape.Plan, error) {
 }
 
 // get returns the plan of e's batch from (x of batch shape when withValue,)
-// e's parameters.
+// e's parameters, or nil on its first call, whose caller plans in its own
+// pooled scratch: a distribution used once (built, drawn from and scored
+// in one step, as RSampleGrad does) keeps no plans.
 func (l *lazyPlan) get(e *elementwise, withValue bool) (*shape.Plan, error) {
+	if !l.built.Load() && l.uses.Add(1) == 1 {
+		return nil, nil
+	}
 	l.once.Do(func() {
 		ops := e.pshapes
 		if withValue {
 			ops = append([][]int{e.batch}, ops...)
 		}
 		l.err = l.p.Set(e.batch, ops...)
+		l.built.Store(true)
 	})
 	return &l.p, l.err
 }
 
 // lazyPlan is a plan built on first use from shapes that never change.
 type lazyPlan struct {
-	once sync.Once
-	p    shape.Plan
-	err  error
+	once  sync.Once
+	p     shape.Plan
+	err   error
+	uses  atomic.Int32 // calls of get before the plan was built
+	built atomic.Bool
 }
 
 // of returns the plan of out from operands, built on the first call; later

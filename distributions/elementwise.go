@@ -298,8 +298,10 @@ func (c *call[T]) planValue(e *elementwise, x Value, out []int) error {
 		if err != nil {
 			return err
 		}
-		c.usePlan(e, p)
-		return nil
+		if p != nil {
+			c.usePlan(e, p)
+			return nil
+		}
 	}
 	c.shapes = append(c.shapes[:0], x.Shape())
 	return c.planParams(e, out)

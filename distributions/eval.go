@@ -116,7 +116,13 @@ func draw[T tensor.Float](e *elementwise, src rand.Source, sampleShape []int, fn
 	res, dst := drawTarget[T](e, src, sampleShape, out)
 	c := getCall[T]()
 	defer c.release()
-	c.usePlan(e, p)
+	if p == nil { // the distribution's first draw plans in the call's scratch
+		if err := c.planParams(e, out); err != nil {
+			return nil, fmt.Errorf("%s: %w", e.family, err)
+		}
+	} else {
+		c.usePlan(e, p)
+	}
 	fill(c, streams, dst, fn)
 	return res, nil
 }
@@ -140,7 +146,13 @@ func drawRng[T tensor.Float](e *elementwise, src rand.Source, sampleShape []int,
 	res, dst := drawTarget[T](e, src, sampleShape, out)
 	c := getCall[T]()
 	defer c.release()
-	c.usePlan(e, p)
+	if p == nil { // the distribution's first draw plans in the call's scratch
+		if err := c.planParams(e, out); err != nil {
+			return nil, fmt.Errorf("%s: %w", e.family, err)
+		}
+	} else {
+		c.usePlan(e, p)
+	}
 	fillRng(c, streams, dst, fn)
 	return res, nil
 }
