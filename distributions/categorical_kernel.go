@@ -431,7 +431,9 @@ func categoricalSample[T tensor.Float](d *Categorical, src rand.Source, sampleSh
 			o, or, sr := run.Off[0], run.Off[1], run.Step[1]
 			dst := data[o : o+run.N]
 			switch {
-			case cum != nil && sr == 0: // one row for the whole run
+			case cum != nil && sr == 0 && k <= categoricalLinearMax && len(dst) >= 16: // one row for the whole run
+				categoricalRowDraws(dst, cum[or*k:(or+1)*k], rng)
+			case cum != nil && sr == 0:
 				c := cum[or*k : (or+1)*k]
 				for i := range dst {
 					dst[i] = int64(categoricalSearch(c, rng.Float64()))
@@ -461,6 +463,41 @@ func categoricalSample[T tensor.Float](d *Categorical, src rand.Source, sampleSh
 	return tensor.New(data, out...)
 }
 
+// categoricalRowDraws is categoricalSearch for every element of dst from
+// one row's cumulative sums c (K <= categoricalLinearMax), a chunk of
+// uniforms at a time, counted by tensor.CountLESlice: the same draws.
+func categoricalRowDraws(dst []int64, c []float64, rng *tensor.Rng) {
+	total := c[len(c)-1]
+	if !(total > 0 && total <= math.MaxFloat64) {
+		for i := range dst {
+			dst[i] = -1
+		}
+		return
+	}
+	var u [256]float64
+	for lo := 0; lo < len(dst); lo += len(u) {
+		out := dst[lo:min(lo+len(u), len(dst))]
+		us := u[:len(out)]
+		for i := range us {
+			us[i] = rng.Float64() * total
+		}
+		tensor.CountLESlice(out, us, c)
+		for i, j := range out {
+			if j == int64(len(c)) { // rounding left none: categoricalSearch's fallback
+				out[i] = int64(categoricalLastPositive(c))
+			}
+		}
+	}
+}
+
+// categoricalLE is 1 when v <= u and 0 otherwise, for finite v and u,
+// from the sign of u - v (exact: a difference of distinct finite floats is
+// never 0 and keeps its sign; u - u is +0) instead of a branch, which on
+// random u would mispredict about once per draw.
+func categoricalLE(v, u float64) int {
+	return 1 - int(math.Float64bits(u-v)>>63)
+}
+
 // categoricalSearch returns the first j with u·c_{K-1} < c_j, or, should
 // rounding leave none, the last category of positive probability; -1 when
 // the total is not positive and finite.
@@ -472,10 +509,8 @@ func categoricalSearch(c []float64, u float64) int {
 	u *= total
 	j := 0
 	if len(c) <= categoricalLinearMax {
-		for _, v := range c { // c is non-decreasing: count the c_j <= u, branch-free
-			if v <= u {
-				j++
-			}
+		for _, v := range c { // c is non-decreasing: count the c_j <= u
+			j += categoricalLE(v, u)
 		}
 	} else {
 		hi := len(c)
@@ -491,6 +526,12 @@ func categoricalSearch(c []float64, u float64) int {
 	if j < len(c) {
 		return j
 	}
+	return categoricalLastPositive(c)
+}
+
+// categoricalLastPositive is the last category of positive probability of
+// the cumulative sums c.
+func categoricalLastPositive(c []float64) int {
 	for j := len(c) - 1; j > 0; j-- {
 		if c[j] > c[j-1] {
 			return j

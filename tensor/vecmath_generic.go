@@ -30,3 +30,5 @@ func bernoulliCombine64(dst, x, logits, sp []float64) { bernoulliCombineGo(dst, 
 func bernoulliCombine32(dst, x, logits, sp []float32) { bernoulliCombineGo(dst, x, logits, sp) }
 
 func affine32(z, mu, sigma []float32) { affine32Go(z, mu, sigma) }
+
+func countLE(dst []int64, u, c []float64) { countLEGo(dst, u, c) }
