@@ -555,9 +555,7 @@ func categoricalScan[T tensor.Float](row []T, u float64) int {
 	j := 0
 	for _, v := range row {
 		c += float64(v)
-		if c <= u {
-			j++
-		}
+		j += categoricalLE(c, u)
 	}
 	if j < len(row) {
 		return j
