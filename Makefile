@@ -43,7 +43,7 @@ bench:
 	$(GO) test ./bench/ -run '^$$' -bench . -benchmem
 
 # The benchmark matrix side by side with PyTorch (../shared/bench/torch_bench.py),
-# interleaved per family: docs/benchmarks-matrix.md and docs/img/bench.png.
+# interleaved per family: docs/benchmarks.md and docs/img/bench.png.
 # Quick: make bench-compare FAMILIES=Normal NS=100,10000 COUNT=1
 bench-compare:
 	FAMILIES='$(FAMILIES)' NS='$(NS)' COUNT='$(COUNT)' BENCH_GOEXPERIMENT='$(BENCH_GOEXPERIMENT)' GO='$(GO)' scripts/bench-compare.sh

@@ -28,7 +28,7 @@
 // script's ns_per_element.
 //
 // scripts/bench-compare.sh (make bench-compare) runs the whole matrix,
-// both sides interleaved per family, and writes docs/benchmarks-matrix.md
+// both sides interleaved per family, and writes docs/benchmarks.md
 // and docs/img/bench.png. By hand, run both sides on one thread, one after
 // the other, on an otherwise idle machine (torch needs the system
 // interpreter, which has Debian's python3-torch):
@@ -41,7 +41,7 @@
 // A torch cell is the record with the same family, op (log_prob,
 // sample_batch, sample_scalar, rsample_lp_bwd), dtype (float32, float64)
 // and N, threads 1; compare its ns_per_element with the Go median ns/elem:
-// torch/Go above 1 means Go is faster. docs/benchmarks-matrix.md holds the
-// last generated comparison, docs/benchmarks.md its analysis; raw outputs
+// torch/Go above 1 means Go is faster. docs/benchmarks.md holds the
+// last generated comparison, docs/benchmarks-analysis.md its analysis; raw outputs
 // are in results/.
 package bench

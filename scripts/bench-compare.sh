@@ -22,7 +22,7 @@
 #              outputs) and the profiles to prof_<tag>/*.prof (kept for
 #              go tool pprof, git-ignored as *.prof)
 # Raw outputs are appended to bench/results/<date>/{torch,go_bench,machine}_<tag>.*;
-# then the report goes to docs/benchmarks-matrix.md and the plot to
+# then the report goes to docs/benchmarks.md and the plot to
 # docs/img/bench.png. Without torch the report says so and holds the Go
 # figures only (exit 0; no profiles, as no cell is known to lose).
 #
@@ -62,7 +62,7 @@ PROFILE_BENCHTIME=${PROFILE_BENCHTIME:-500ms}
 TAG=${TAG:-$(date -u +%H%M%S)}
 TORCH_PYTHON=${TORCH_PYTHON:-/usr/bin/python3}
 TORCH_BENCH=${TORCH_BENCH:-$root/../shared/bench/torch_bench.py}
-OUT_MD=${OUT_MD:-docs/benchmarks-matrix.md}
+OUT_MD=${OUT_MD:-docs/benchmarks.md}
 OUT_PNG=${OUT_PNG:-docs/img/bench.png}
 RESULTS=${RESULTS:-bench/results/$(date -u +%F)}
 

@@ -30,5 +30,5 @@
 // then for the report:
 //
 //	cd examples && go run ./benchreport -go GO.txt [-torch TORCH.jsonl] [-profiles PROFILES.txt] \
-//		[-machine MACHINE.txt] -md ../docs/benchmarks-matrix.md -png ../docs/img/bench.png
+//		[-machine MACHINE.txt] -md ../docs/benchmarks.md -png ../docs/img/bench.png
 package main
