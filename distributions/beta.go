@@ -120,7 +120,17 @@ func betaKernel[T tensor.Float](a *kargs[T], c *betaConsts) {
 			if p1 != a1 || p0 != a0 { // NaN never equals: recomputed
 				a1, a0, lb = p1, p0, tensor.Lbeta(p1, p0)
 			}
-			lp := betaLogProb(xv, a1, a0, lb)
+			var lp, lx, l1 float64 // log p, log x, log(1-x)
+			if xv > 0 && xv < 1 && min(a1, a0) < betaStirlingMin {
+				// betaLogProb's XLogY and XLog1pY terms, equal to these
+				// products where both logs are finite; the logs serve the
+				// concentrations' partials below.
+				lx, l1 = tensor.Log(xv), math.Log1p(-xv)
+				lp = (a1-1)*lx + (a0-1)*l1 - lb
+			} else {
+				lp = betaLogProb(xv, a1, a0, lb)
+				lx, l1 = tensor.Log(xv), math.Log1p(-xv)
+			}
 			if a.out != nil {
 				a.out[o+i] = T(lp)
 			}
@@ -148,10 +158,10 @@ func betaKernel[T tensor.Float](a *kargs[T], c *betaConsts) {
 				g[ox+i*sx] += w * dx
 			}
 			if g := a.grad[1]; g != nil {
-				g[o1+i*s1] += w * (tensor.Log(xv) + psi1)
+				g[o1+i*s1] += w * (lx + psi1)
 			}
 			if g := a.grad[2]; g != nil {
-				g[o0+i*s0] += w * (math.Log1p(-xv) + psi0)
+				g[o0+i*s0] += w * (l1 + psi0)
 			}
 		}
 	}
@@ -161,15 +171,11 @@ func betaKernel[T tensor.Float](a *kargs[T], c *betaConsts) {
 // implicit gradient ∂x/∂α = -(∂I_x(α₁, α₀)/∂α)/p(x), formed without log B
 // or p(x) itself (tensor.BetaImplicitGrad), so it stays finite where the
 // density under- or overflows. At x = 0 and x = 1 (a draw that
-// underflowed) the gradient is taken as 0.
+// underflowed) the gradient is taken as 0 (betaPartials). Where neither
+// parameter broadcasts the terms are written directly
+// (implicitPathwiseFlat).
 func (d *Beta) RSampleVJP(x, upstream Value) (map[string]*tensor.Dense, error) {
-	return d.pathwise(x, upstream, func(x float64, p, dp []float64) {
-		dp[0], dp[1] = 0, 0
-		if !(x > 0 && x < 1) {
-			return
-		}
-		dp[0], dp[1] = tensor.BetaImplicitGrad(p[0], p[1], x)
-	})
+	return d.implicitRSampleVJP(x, upstream, betaPartials)
 }
 
 // Mean is α₁/(α₁+α₀).

@@ -321,6 +321,7 @@ func dirichletVJP[T tensor.Float](d *Dirichlet, x, upstream Value, out []int) (*
 	k := d.k
 	gx, ga := make([]float64, len(xd)), make([]float64, len(a))
 	wrow := make([]float64, len(total))
+	lx := make([]float64, k) // an event's log x
 	var sum float64
 	for r := range p.Runs() {
 		for i := range r.N {
@@ -332,7 +333,7 @@ func dirichletVJP[T tensor.Float](d *Dirichlet, x, upstream Value, out []int) (*
 			}
 			xo, row := r.Off[1]+i*r.Step[1], r.Off[2]+i*r.Step[2]
 			xr, ar := xd[xo*k:][:k], a[row*k:][:k]
-			lp, ok := dirichletEvent(xr, ar, lnA[row])
+			lp, ok := dirichletEventLogs(xr, ar, lnA[row], lx)
 			sum += wi * lp
 			if !ok {
 				continue
@@ -344,7 +345,7 @@ func dirichletVJP[T tensor.Float](d *Dirichlet, x, upstream Value, out []int) (*
 				if am1 != 0 {
 					gxr[j] += wi * am1 / v
 				}
-				gar[j] += wi * tensor.Log(v)
+				gar[j] += wi * lx[j]
 			}
 		}
 	}

@@ -221,7 +221,7 @@ func digamma1p(u float64) float64 {
 	// [ψ(x+2) - ψ(x0+2)] + [1/x0 - 1/x] + [1/(x0+1) - 1/(x+1)], and the
 	// poles' part is t·(1/(x·x0) + 1/((x+1)(x0+1))).
 	poles := (invPsiRoot*(x+1) + invPsiRoot1*x) / (x * (x + 1))
-	return t * (poles + horner(t, digammaRootTaylor[:]))
+	return t * (poles + estrin21(t, &digammaRootTaylor))
 }
 
 // digammaRootTaylor[k-1] = ψ^(k)(x0+2)/k! = (-1)^(k+1) ζ(k+1, x0+2): the

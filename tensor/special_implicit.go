@@ -61,10 +61,25 @@ func betaImplicit(a, b, x float64, wantA, wantB bool) (ga, gb float64) {
 	case x == 0 || x == 1:
 		return 0, 0
 	}
-	flip, a, b, x, y, lx, ly, d := betaIncSide(a, b, x)
+	x0 := x
+	flip, a, b, x, y, d := betaIncSideNoLogs(a, b, x0)
 	needA, needB := wantA, wantB
 	if flip {
 		needA, needB = wantB, wantA
+	}
+	// log x and log y of the working side (betaIncSide's), each only where
+	// it is read: the series reads log y always and log x for the
+	// a-tangent, the fraction (betaPowerTangents) log x for the a-tangent
+	// and log y for the b-tangent when min(a, b) < 10, and neither above.
+	// A Dirichlet coordinate, on the fraction's side with one tangent,
+	// saves one of the two logarithms.
+	var lx, ly float64
+	small := a <= 1 || min(a, b) < 10
+	if needA && small {
+		lx = betaImplicitLog(x0, flip)
+	}
+	if a <= 1 || needB && small {
+		ly = betaImplicitLog(x0, !flip)
 	}
 	// r·ka and r·kb are ∂I_w/∂a and ∂I_w/∂b over f, I_w the working side.
 	var r, ka, kb float64
@@ -79,6 +94,15 @@ func betaImplicit(a, b, x float64, wantA, wantB bool) (ga, gb float64) {
 		return r * kb, r * ka
 	}
 	return -r * ka, -r * kb
+}
+
+// betaImplicitLog returns log x0 (log1p(−x0) when complement), the working
+// side's log x or log y as betaIncSide forms them.
+func betaImplicitLog(x0 float64, complement bool) float64 {
+	if complement {
+		return math.Log1p(-x0)
+	}
+	return Log(x0)
 }
 
 // betaImplicitSeries returns I/f and the log-derivatives ∂(log I)/∂a,
@@ -163,7 +187,9 @@ func betaImplicitFraction(a, b, x, y, lx, ly, d float64, needA, needB bool) (r, 
 // nearest 1/B_j (exact) and convergence tested on the change over the four
 // levels: of g within 2^−52 relative, and of each log-derivative within
 // 2^−51 of its two parts' magnitudes (its rounding, as they cancel to
-// it). An integer b ends the value's fraction (d_j = 0) but not the
+// it), or within 8 times that while still shrinking fourfold
+// (incgSettled: the strict test otherwise waits on the recurrences'
+// rounding). An integer b ends the value's fraction (d_j = 0) but not the
 // b-tangent's, which this test follows to its own convergence. NaN beyond
 // betaIncMaxIter levels.
 func betaImplicitCF(a, b, x, y float64, needA, needB bool) (g, la, lb float64) {
@@ -180,9 +206,17 @@ func betaImplicitCF(a, b, x, y float64, needA, needB bool) (g, la, lb float64) {
 	}
 	g = ac
 	la, lb = tac/ac, uac/ac
+	dgp, dlap, dlbp := math.Inf(1), math.Inf(1), math.Inf(1) // the previous changes
+	ab := a + b
 	for j := 2; j <= betaIncMaxIter; {
-		for range 4 {
-			dj, dja, djb := betaImplicitCoef(a, b, x, j, needA, needB)
+		for k := range 4 {
+			// Levels j = 2m, 2m+1 alternate, j even at k = 0 and 2.
+			var dj, dja, djb float64
+			if m := float64(j / 2); k%2 == 0 {
+				dj, dja, djb = betaImplicitCoefEven(a, b, x, m)
+			} else {
+				dj, dja, djb = betaImplicitCoefOdd(a, b, ab, x, m)
+			}
 			j++
 			if needA {
 				tap, tac = tac, tac+(dja*ap+dj*tap)
@@ -202,21 +236,24 @@ func betaImplicitCF(a, b, x, y float64, needA, needB bool) (g, la, lb float64) {
 		sc := math.Float64frombits((2046 - e) << 52) // 2^(1023−e)
 		ap, ac, bp, bc = ap*sc, ac*sc, bp*sc, bc*sc
 		gn := ac / bc
-		done := math.Abs(gn-g) <= 0x1p-52*gn
-		g = gn
+		dg := math.Abs(gn - g)
+		done := incgSettled(dg, dgp, gn, 0x1p-52)
+		g, dgp = gn, dg
 		if needA {
 			tap, tac, tbp, tbc = tap*sc, tac*sc, tbp*sc, tbc*sc
 			p, q := tac/ac, tbc/bc
 			ln := p - q
-			done = done && math.Abs(ln-la) <= 0x1p-51*(math.Abs(p)+math.Abs(q))
-			la = ln
+			dl := math.Abs(ln - la)
+			done = done && incgSettled(dl, dlap, math.Abs(p)+math.Abs(q), 0x1p-51)
+			la, dlap = ln, dl
 		}
 		if needB {
 			uap, uac, ubp, ubc = uap*sc, uac*sc, ubp*sc, ubc*sc
 			p, q := uac/ac, ubc/bc
 			ln := p - q
-			done = done && math.Abs(ln-lb) <= 0x1p-51*(math.Abs(p)+math.Abs(q))
-			lb = ln
+			dl := math.Abs(ln - lb)
+			done = done && incgSettled(dl, dlbp, math.Abs(p)+math.Abs(q), 0x1p-51)
+			lb, dlbp = ln, dl
 		}
 		if done {
 			return g, la, lb
@@ -226,9 +263,9 @@ func betaImplicitCF(a, b, x, y float64, needA, needB bool) (g, la, lb float64) {
 	return nan, nan, nan
 }
 
-// betaImplicitCoef returns d_j of the continued fraction (as betaIncCoef)
-// and, as asked, its partials with respect to a and b, with one division:
-// for j = 2m+1, p = a+2m, q = p+1,
+// betaImplicitCoefOdd and betaImplicitCoefEven return d_j of the
+// continued fraction (as betaIncCoef) and its partials with respect to a
+// and b, with one division: for j = 2m+1, p = a+2m, q = p+1 (ab = a+b),
 //
 //	d_j = −(a+m)(a+b+m)x/(pq),
 //	∂d_j/∂a = −x·[m(a+b+m)·q + (a+m)(m+1−b)·p]/(pq)²,
@@ -238,36 +275,29 @@ func betaImplicitCF(a, b, x, y float64, needA, needB bool) (g, la, lb float64) {
 // cancellation of 1/(a+m) − 1/p); for j = 2m, p = a+2m−1, q = p+1,
 //
 //	d_j = m(b−m)x/(pq),  ∂d_j/∂a = −d_j(p+q)/(pq),  ∂d_j/∂b = mx/(pq).
-func betaImplicitCoef(a, b, x float64, j int, needA, needB bool) (dj, dja, djb float64) {
-	m := float64(j / 2)
-	if j%2 == 1 {
-		p := a + 2*m
-		q := p + 1
-		inv := 1 / (p * q)
-		am := a + m
-		abm := a + b + m
-		xi := x * inv
-		dj = -am * abm * xi
-		if needA {
-			dja = -xi * inv * (m*abm*q + am*(m+1-b)*p)
-		}
-		if needB {
-			djb = -am * xi
-		}
-		return dj, dja, djb
-	}
+//
+// They are split by parity, and small enough to be inlined, for
+// betaImplicitCF's loop, which knows the parity of each level: a call per
+// level with a branch on j cost more than the arithmetic. Both partials
+// are always formed (a few multiplications; the loop reads only those
+// asked for).
+func betaImplicitCoefOdd(a, b, ab, x, m float64) (dj, dja, djb float64) {
+	p := a + 2*m
+	q := p + 1
+	inv := 1 / (p * q)
+	am := a + m
+	abm := ab + m
+	xi := x * inv
+	return -am * abm * xi, -xi * inv * (m*abm*q + am*(m+1-b)*p), -am * xi
+}
+
+func betaImplicitCoefEven(a, b, x, m float64) (dj, dja, djb float64) {
 	p := a + 2*m - 1
 	q := p + 1
 	inv := 1 / (p * q)
 	mxi := m * x * inv
 	dj = mxi * (b - m)
-	if needA {
-		dja = -dj * (p + q) * inv
-	}
-	if needB {
-		djb = mxi
-	}
-	return dj, dja, djb
+	return dj, -dj * (p + q) * inv, mxi
 }
 
 // betaPowerTangents returns, as asked, the partials of the log power term

@@ -508,11 +508,22 @@ func betaIncLgamma1p(a float64) float64 {
 // (0, 1): I_x(a, b) itself, or I_y(b, a) = 1 − I_x(a, b) when flip, with
 // y = 1 − x, their logs and d = x(a+b) − a on that side.
 func betaIncSide(a, b, x float64) (flip bool, wa, wb, wx, y, lx, ly, d float64) {
+	lx, ly = Log(x), math.Log1p(-x)
+	flip, wa, wb, wx, y, d = betaIncSideNoLogs(a, b, x)
+	if flip {
+		lx, ly = ly, lx
+	}
+	return flip, wa, wb, wx, y, lx, ly, d
+}
+
+// betaIncSideNoLogs is betaIncSide without log x and log y, for callers
+// that need at most one of them (BetaImplicitGradA on the continued
+// fraction's side).
+func betaIncSideNoLogs(a, b, x float64) (flip bool, wa, wb, wx, y, d float64) {
 	// y = 1 − x is exact for x ≥ 1/2; below, x is the exact one, and every
 	// use of y that needs its relative precision (logarithms, a small y)
 	// goes through x instead.
 	y = 1 - x
-	lx, ly = Log(x), math.Log1p(-x)
 	// d = x(a+b) − a with one rounding: s+e = a+b exactly (TwoSum).
 	s := a + b
 	bv := s - a
@@ -531,7 +542,7 @@ func betaIncSide(a, b, x float64) (flip bool, wa, wb, wx, y, lx, ly, d float64) 
 		flip = true
 	}
 	if flip { // work on I_y(b, a) = 1 − I_x(a, b)
-		a, b, x, y, lx, ly, d = b, a, y, x, ly, lx, -d
+		a, b, x, y, d = b, a, y, x, -d
 	}
-	return flip, a, b, x, y, lx, ly, d
+	return flip, a, b, x, y, d
 }
