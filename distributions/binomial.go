@@ -538,26 +538,9 @@ func (d *Binomial) Entropy() (*tensor.Dense, error) {
 // Settings.BinomialApproxSampleThresh.
 func (d *Binomial) Sample(src rand.Source, sampleShape ...int) (*tensor.Dense, error) {
 	if d.dtype == tensor.Float32 {
-		return binomialSample[float32](d, src, sampleShape)
+		return binomialSampleRng[float32](d, src, sampleShape)
 	}
-	return binomialSample[float64](d, src, sampleShape)
-}
-
-func binomialSample[T tensor.Float](d *Binomial, src rand.Source, sampleShape []int) (*tensor.Dense, error) {
-	thresh := CurrentSettings().BinomialApproxSampleThresh
-	return draw(&d.elementwise, src, sampleShape, func(r *rand.Rand, run shape.Run, dst []T, in [][]T) {
-		nn, par := in[0], in[1]
-		on, op, sn, sp := run.Off[1], run.Off[2], run.Step[1], run.Step[2]
-		var s binomialSampler
-		out := dst[run.Off[0] : run.Off[0]+run.N]
-		for i := range out {
-			if i == 0 || sn != 0 || sp != 0 { // set up once per run when both are broadcast
-				bp := newBinomialPQ(float64(par[op+i*sp]), d.logits)
-				s.init(float64(nn[on+i*sn]), bp.p, bp.q, thresh)
-			}
-			out[i] = T(s.draw(r))
-		}
-	})
+	return binomialSampleRng[float64](d, src, sampleShape)
 }
 
 // String is a torch-style summary of the distribution, for logs and messages.
