@@ -472,8 +472,10 @@ func TestPoissonSampleChiSquare(t *testing.T) {
 		rate *tensor.Dense
 		seed uint64
 	}{
-		// inversion below 10, PTRS from 10 (λ = 9.9 and 10 straddle the switch)
+		// inversion from 0 below 6, from the mode below 24, PTRS from 24
+		// (5.9 and 6, 23.9 and 24 straddle the switches)
 		{"batch (2,3)", sh(f64(0.1, 3, 9.9, 10, 50, 1e4), 2, 3), 1},
+		{"batch (4)", f64(5.9, 6, 23.9, 24), 5},
 		{"scalar 3", s64(3), 2},
 		{"scalar 1e4", s64(1e4), 3},
 		{"float32 (2)", f32(0.7, 25), 4},
