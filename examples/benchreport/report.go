@@ -131,7 +131,8 @@ func (rp report) writeNotFaster(b *strings.Builder) {
 	prof := len(rp.ex.profiles) > 0
 	if prof {
 		fmt.Fprintf(b, "Go profile: the cell's benchmark rerun alone with `-cpuprofile` (GOMAXPROCS=1; setup included), "+
-			"its top %d functions by flat time as %% of the samples, and their sum of the sampled CPU time (`go tool pprof -top`; the run and the files: profiles in the machine table).\n\n", profTop)
+			"its top %d functions by flat time as %% of the samples, and their sum of the sampled CPU time (`go tool pprof -top`; the run and the files: profiles in the machine table). "+
+			"What would close each group of these cells: `docs/benchmarks-analysis.md`, \"Where Go still loses\".\n\n", profTop)
 		b.WriteString("| op | family | dtype | N | torch ns/elem | Go ns/elem | torch/Go | Go profile |\n|---|---|---|---|---|---|---|---|\n")
 	} else {
 		b.WriteString("| op | family | dtype | N | torch ns/elem | Go ns/elem | torch/Go |\n|---|---|---|---|---|---|---|\n")
