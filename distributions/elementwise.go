@@ -427,12 +427,18 @@ func logProbVJP[T tensor.Float](e *elementwise, k kernel[T], x, upstream Value, 
 		a.w, _ = tensor.Floats[T](w)
 	}
 	g := &Gradient{Params: make(map[string]*tensor.Dense, len(e.params))}
+	wide := tensor.DtypeOf[T]() == tensor.Float64
 	for i := range a.in {
 		var v Value = x
 		if i > 0 {
 			v = e.params[i-1]
 		}
-		a.grad[i] = make([]float64, shape.Size(tensor.ShapeOf(v)))
+		n := shape.Size(v.Shape())
+		if wide { // float64: the accumulator becomes the result
+			a.grad[i] = make([]float64, n)
+		} else { // float32: a pooled accumulator, rounded into the result
+			a.grad[i] = getAccumulator(n)
+		}
 	}
 	k(a)
 	g.LogProb = a.sum
@@ -441,9 +447,16 @@ func logProbVJP[T tensor.Float](e *elementwise, k kernel[T], x, upstream Value, 
 		if i > 0 {
 			v = e.params[i-1]
 		}
-		d, data := tensor.Alloc[T](tensor.ShapeOf(v))
-		for j, s := range acc {
-			data[j] = T(s)
+		var d *tensor.Dense
+		if wide {
+			d, _ = tensor.New(acc, tensor.ShapeOf(v)...)
+		} else {
+			var data []T
+			d, data = tensor.Alloc[T](tensor.ShapeOf(v))
+			for j, s := range acc {
+				data[j] = T(s)
+			}
+			putAccumulator(acc)
 		}
 		if i == 0 {
 			g.Value = d
@@ -453,3 +466,20 @@ func logProbVJP[T tensor.Float](e *elementwise, k kernel[T], x, upstream Value, 
 	}
 	return g, nil
 }
+
+// accumulators pools the float64 gradient accumulators of float32 calls,
+// which are rounded into the results and dropped: a call then allocates
+// its results only, as a float64 call does.
+var accumulators sync.Pool
+
+// getAccumulator returns n zeros; putAccumulator gives them back.
+func getAccumulator(n int) []float64 {
+	if p, ok := accumulators.Get().(*[]float64); ok && cap(*p) >= n {
+		acc := (*p)[:n]
+		clear(acc)
+		return acc
+	}
+	return make([]float64, n)
+}
+
+func putAccumulator(acc []float64) { accumulators.Put(&acc) }
