@@ -20,8 +20,6 @@ func normalLogPdf32(dst, x, loc, scale, logScale []float32) {
 	normalLogPdfGo(dst, x, loc, scale, logScale)
 }
 
-func normalFused64(_, _, _, _ []float64) int { return 0 }
-func normalFused32(_, _, _, _ []float32) int { return 0 }
 
 func negAbs64(dst, x []float64) { negAbs64Go(dst, x) }
 func negAbs32(dst, x []float32) { negAbs32Go(dst, x) }

@@ -71,7 +71,6 @@ const (
 	opLog vecOp = iota
 	opExp
 	opLog1p
-	opNormal // log σ and then the normal log density: see normalFused64
 )
 
 // vec64 runs op's kernel over x's whole vectors and then over its last
@@ -85,7 +84,7 @@ func vec64(dst, x []float64, op vecOp) {
 		if op == opExp {
 			exp64x4(dst[:n], x[:n])
 		} else {
-			log64x4(dst[:n], x[:n], op, nil, nil)
+			log64x4(dst[:n], x[:n], op)
 		}
 	}
 	if n < len(x) {
@@ -94,7 +93,7 @@ func vec64(dst, x []float64, op vecOp) {
 		if op == opExp {
 			exp64x4(out[:], in[:])
 		} else {
-			log64x4(out[:], in[:], op, nil, nil)
+			log64x4(out[:], in[:], op)
 		}
 		copy(dst[n:], out[:len(x)-n])
 	}
@@ -108,7 +107,7 @@ func vec32(dst, x []float32, op vecOp) {
 		if op == opExp {
 			exp32x8(dst[:n], x[:n])
 		} else {
-			log32x8(dst[:n], x[:n], op, nil, nil)
+			log32x8(dst[:n], x[:n], op)
 		}
 	}
 	if n < len(x) {
@@ -117,7 +116,7 @@ func vec32(dst, x []float32, op vecOp) {
 		if op == opExp {
 			exp32x8(out[:], in[:])
 		} else {
-			log32x8(out[:], in[:], op, nil, nil)
+			log32x8(out[:], in[:], op)
 		}
 		copy(dst[n:], out[:len(x)-n])
 	}
@@ -136,16 +135,13 @@ func bcu32(v uint32) archsimd.Uint32x8 { return archsimd.BroadcastUint32x8(v) }
 // compiler does not hoist them, and a broadcast per use doubled the cost.
 
 // log64x4 is log64 on 4 lanes, for len(x) a multiple of 4; for op
-// opLog1p log1p64, for opNormal x is the scale σ and dst gets the normal
-// log density of values xs under means locs, as normalLogPdfGo computes it
-// from log σ. op is loop-invariant: its branches cost next to nothing, and
-// the variants share log's registers of broadcast constants.
-func log64x4(dst, x []float64, op vecOp, xs, locs []float64) {
+// opLog1p log1p64. op is loop-invariant: its branches cost next to
+// nothing, and the variants share log's registers of broadcast constants.
+func log64x4(dst, x []float64, op vecOp) {
 	if len(x) < 4 { // no vector: skip broadcasting the constants
 		return
 	}
-	plus1, normal := op == opLog1p, op == opNormal
-	negHalf, h := bc64(-0.5), bc64(halfLog2Pi)
+	plus1 := op == opLog1p
 	minNorm, two52, off, bias := bc64(0x1p-1022), bc64(0x1p52), bcu64(logOff64), bcu64(1022<<52)
 	magic, kOff, k52 := bcu64(0x4330000000000000), bc64(0x1p52+1022), bc64(52)
 	one, two, half, zero := bc64(1), bc64(2), bc64(0.5), bc64(0)
@@ -194,10 +190,6 @@ func log64x4(dst, x []float64, op vecOp, xs, locs []float64) {
 		if plus1 { // c = 1: x itself
 			y = y.Merge(x1, v.NotEqual(one))
 		}
-		if normal {
-			zn := archsimd.LoadFloat64x4Slice(xs[i:]).Sub(archsimd.LoadFloat64x4Slice(locs[i:])).Div(v)
-			y = zn.Mul(zn).Mul(negHalf).Sub(y).Sub(h)
-		}
 		y.StoreSlice(dst[i:])
 	}
 }
@@ -229,12 +221,11 @@ func exp64x4(dst, x []float64) {
 }
 
 // log32x8 is log64x4 for float32 on 8 lanes.
-func log32x8(dst, x []float32, op vecOp, xs, locs []float32) {
+func log32x8(dst, x []float32, op vecOp) {
 	if len(x) < 8 { // no vector: skip broadcasting the constants
 		return
 	}
-	plus1, normal := op == opLog1p, op == opNormal
-	negHalf, h := bc32(-0.5), bc32(halfLog2Pi)
+	plus1 := op == opLog1p
 	minNorm, two23, off, bias := bc32(0x1p-126), bc32(0x1p23), bcu32(logOff32), bcu32(126<<23)
 	magic, kOff, k23 := bcu32(0x4b000000), bc32(0x1p23+126), bc32(23)
 	one, two, half, zero := bc32(1), bc32(2), bc32(0.5), bc32(0)
@@ -284,10 +275,6 @@ func log32x8(dst, x []float32, op vecOp, xs, locs []float32) {
 		}
 		if plus1 { // c = 1: x itself
 			y = y.Merge(x1, v.NotEqual(one))
-		}
-		if normal {
-			zn := archsimd.LoadFloat32x8Slice(xs[i:]).Sub(archsimd.LoadFloat32x8Slice(locs[i:])).Div(v)
-			y = zn.Mul(zn).Mul(negHalf).Sub(y).Sub(h)
 		}
 		y.StoreSlice(dst[i:])
 	}

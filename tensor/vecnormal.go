@@ -8,11 +8,10 @@ const halfLog2Pi = 0.918938533204672741780329736405617639861397473637783412817
 // dst[i] for each i < n and returns n. An operand of length 1 stands for
 // that value at every i (a broadcast scalar: one log for a broadcast
 // scale); n is len(dst), capped by the length of every other operand.
-// With GOEXPERIMENT=simd on an AVX2+FMA CPU it runs 4 (float64) or 8
-// (float32) lanes at a time, in one pass with the log when no operand is
-// broadcast; log σ is LogSlice's and the rest is the same operations in
-// the same order in lanes and in the scalar loop, so every path gives the
-// same bits.
+// It is LogSlice of a chunk of σ then NormalLogPdfLogScaleSlice's lanes
+// (4 float64 or 8 float32 with GOEXPERIMENT=simd on an AVX2+FMA CPU),
+// the same operations in the same order in lanes and in the scalar loop,
+// so every path gives the same bits.
 func NormalLogPdfSlice[T Float](dst, x, loc, scale []T) int {
 	n := len(dst)
 	for _, v := range [...][]T{x, loc, scale} {
@@ -20,22 +19,12 @@ func NormalLogPdfSlice[T Float](dst, x, loc, scale []T) int {
 			n = min(n, len(v))
 		}
 	}
-	dst = dst[:n]
-	done := 0
-	if len(x) != 1 && len(loc) != 1 && len(scale) != 1 {
-		switch d := any(dst).(type) {
-		case []float64:
-			done = normalFused64(d, any(x).([]float64), any(loc).([]float64), any(scale).([]float64))
-		case []float32:
-			done = normalFused32(d, any(x).([]float32), any(loc).([]float32), any(scale).([]float32))
-		}
-	}
-	if n-done <= smallChunk { // a small call does not zero the large buffer
+	if n <= smallChunk { // a small call does not zero the large buffer
 		var buf [smallChunk]T
-		normalChunks(dst, x, loc, scale, done, n, buf[:])
+		normalChunks(dst, x, loc, scale, n, buf[:])
 	} else {
 		var buf [256]T
-		normalChunks(dst, x, loc, scale, done, n, buf[:])
+		normalChunks(dst, x, loc, scale, n, buf[:])
 	}
 	return n
 }
@@ -44,9 +33,9 @@ func NormalLogPdfSlice[T Float](dst, x, loc, scale []T) int {
 // small stack buffer.
 const smallChunk = 16
 
-// normalChunks is NormalLogPdfSlice's loop over [lo, n) with scratch buf.
-func normalChunks[T Float](dst, x, loc, scale []T, lo, n int, buf []T) {
-	for ; lo < n; lo += len(buf) {
+// normalChunks is NormalLogPdfSlice's loop over [0, n) with scratch buf.
+func normalChunks[T Float](dst, x, loc, scale []T, n int, buf []T) {
+	for lo := 0; lo < n; lo += len(buf) {
 		hi := min(lo+len(buf), n)
 		s := span(scale, lo, hi)
 		logS := buf[:len(s)]

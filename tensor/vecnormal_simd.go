@@ -29,32 +29,6 @@ func normalLogPdf32(dst, x, loc, scale, logScale []float32) {
 	archsimd.ClearAVXUpperBits()
 }
 
-// normalFused64 computes NormalLogPdfSlice for contiguous operands over
-// the whole vectors of dst in one pass, log σ included (log64x4), and
-// returns how many elements it wrote: 0 without AVX2. One pass lets the
-// log's arithmetic overlap the loads of x and loc; the results are those
-// of the two passes (LogSlice, then normalLogPdf64) bit for bit.
-func normalFused64(dst, x, loc, scale []float64) int {
-	if !useAVX2 {
-		return 0
-	}
-	n := len(dst) &^ 3
-	log64x4(dst[:n], scale[:n], opNormal, x[:n], loc[:n])
-	archsimd.ClearAVXUpperBits()
-	return n
-}
-
-// normalFused32 is normalFused64 on 8 float32 lanes.
-func normalFused32(dst, x, loc, scale []float32) int {
-	if !useAVX2 {
-		return 0
-	}
-	n := len(dst) &^ 7
-	log32x8(dst[:n], scale[:n], opNormal, x[:n], loc[:n])
-	archsimd.ClearAVXUpperBits()
-	return n
-}
-
 // from is v from element i on, or v itself when broadcast.
 func from[T Float](v []T, i int) []T {
 	if len(v) == 1 {
