@@ -20,7 +20,6 @@ func normalLogPdf32(dst, x, loc, scale, logScale []float32) {
 	normalLogPdfGo(dst, x, loc, scale, logScale)
 }
 
-
 func negAbs64(dst, x []float64) { negAbs64Go(dst, x) }
 func negAbs32(dst, x []float32) { negAbs32Go(dst, x) }
 
