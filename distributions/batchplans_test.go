@@ -8,9 +8,9 @@ import (
 	"github.com/seed39ad66a2/tensordist/distributions"
 )
 
-// TestBatchPlansPerDistribution checks that the plans an elementwise family
-// keeps for batch-shaped calls belong to one batch: a distribution used
-// first, then expanded, then used at other value shapes gives what fresh
+// TestBatchPlansPerDistribution checks the plans an elementwise family
+// keeps (planMemo, from a distribution's second call): a distribution used,
+// then expanded, then used at other value shapes gives what fresh
 // distributions over the broadcast parameters give.
 func TestBatchPlansPerDistribution(t *testing.T) {
 	loc, scale := f64(0.5, -1, 2), f64(1, 2, 0.5)

@@ -46,11 +46,11 @@ type Categorical struct {
 }
 
 // categoricalPlans are what a call would otherwise rebuild from the shapes
-// and the parameter, kept per distribution (Expand gets its own): the plans
-// over the batch, value (out, x of batch shape, the parameter's rows) and
-// draw (out, rows), and the rows' running sums for sampling.
+// and the parameter, kept per distribution (Expand gets its own): the
+// plans of LogProb (out, x, the parameter's rows) and of draws (out, rows),
+// and the rows' running sums for sampling.
 type categoricalPlans struct {
-	value, draw lazyPlan
+	value, draw planMemo
 	cumOnce     sync.Once
 	cum         []float64
 }

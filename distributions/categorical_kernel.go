@@ -182,14 +182,9 @@ func categoricalCumulative[T tensor.Float](d *Categorical, probs []T) []float64 
 }
 
 // valuePlan returns the plan (out, x, parameter rows) of a value of shape
-// out, which prepare checked: kept per distribution for a value of the
-// batch shape.
+// out, which prepare checked; the distribution keeps the last shapes'.
 func (d *Categorical) valuePlan(x Value, out []int) *shape.Plan {
-	if shape.Equal(out, d.batch) && shape.Equal(x.Shape(), d.batch) {
-		p, _ := d.plans.value.of(d.batch, d.batch, d.pbatch)
-		return p
-	}
-	p, _ := shape.NewPlan(out, tensor.ShapeOf(x), d.pbatch)
+	p, _ := d.plans.value.plan(out, x.Shape(), d.pbatch)
 	return p
 }
 
@@ -406,14 +401,9 @@ func categoricalSample[T tensor.Float](d *Categorical, src rand.Source, sampleSh
 	if err != nil {
 		return nil, fmt.Errorf("categorical: %w", err)
 	}
-	out := d.batch
-	var p *shape.Plan
-	if len(sampleShape) == 0 {
-		p, err = d.plans.draw.of(d.batch, d.pbatch)
-	} else {
-		out = shape.Concat(sampleShape, d.batch)
-		p, err = shape.NewPlan(out, d.pbatch)
-	}
+	var buf [8]int
+	out := drawShape(buf[:0], sampleShape, d.batch)
+	p, err := d.plans.draw.plan(out, d.pbatch)
 	if err != nil {
 		return nil, fmt.Errorf("categorical: %w", err)
 	}

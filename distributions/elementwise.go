@@ -88,7 +88,7 @@ type elementwise struct {
 	// element of the broadcast, in names' order.
 	supportAt func(x float64, p []float64) bool
 	rule      string // the support's rule, for messages
-	plans     *batchPlans
+	plans     *elementwisePlans
 }
 
 // newElementwise checks that the parameters share a floating dtype and
@@ -114,7 +114,7 @@ func newElementwise(family string, names []string, params []*tensor.Dense, cfg c
 		return e, fmt.Errorf("%s: %s: %w", family, joinNames(names), err)
 	}
 	e.batch = batch
-	e.plans = new(batchPlans)
+	e.plans = new(elementwisePlans)
 	return e, nil
 }
 
@@ -243,17 +243,16 @@ func allOK[T tensor.Float](v Value, ok func(float64) bool) bool {
 }
 
 // A call is one evaluation's scratch: the plan over its operands, their
-// data and shapes, the kernel's arguments and, for draw, a block generator.
+// data, the kernel's arguments and, for draw, a block generator.
 // Calls are pooled per dtype, so that LogProbInto and SampleInto allocate
 // nothing and LogProb and Sample only their result.
 type call[T tensor.Float] struct {
-	scr    kscratch[T]
-	plan   shape.Plan
-	args   kargs[T]
-	in     [][]T
-	shapes [][]int
-	pcg    rand.PCG
-	rng    *rand.Rand // over pcg
+	scr  kscratch[T]
+	plan shape.Plan
+	args kargs[T]
+	in   [][]T
+	pcg  rand.PCG
+	rng  *rand.Rand // over pcg
 }
 
 var calls32, calls64 sync.Pool
@@ -279,8 +278,7 @@ func getCall[T tensor.Float]() *call[T] {
 // release drops the call's references to the caller's arrays and pools it.
 func (c *call[T]) release() {
 	clear(c.in)
-	clear(c.shapes)
-	c.in, c.shapes = c.in[:0], c.shapes[:0]
+	c.in = c.in[:0]
 	c.args.out, c.args.w, c.args.in, c.args.grad = nil, nil, nil, nil
 	callPool[T]().Put(c)
 }
@@ -293,29 +291,37 @@ func (c *call[T]) planValue(e *elementwise, x Value, out []int) error {
 		return err
 	}
 	c.in = append(c.in[:0], xs)
-	if shape.Equal(out, e.batch) && shape.Equal(x.Shape(), e.batch) {
-		p, err := e.plans.value.get(e, true)
-		if err != nil {
-			return err
-		}
-		if p != nil {
-			c.usePlan(e, p)
-			return nil
-		}
-	}
-	c.shapes = append(c.shapes[:0], x.Shape())
-	return c.planParams(e, out)
+	var ops [4][]int // on the stack: no write barriers for a list read once
+	return c.planWith(e, &e.plans.value, out, append(append(ops[:0], x.Shape()), e.pshapes...))
 }
 
-// planParams appends e's parameters to c's operands and plans them to out.
-func (c *call[T]) planParams(e *elementwise, out []int) error {
-	c.shapes = append(c.shapes, e.pshapes...)
-	if err := c.plan.Set(out, c.shapes...); err != nil {
+// planDraw readies c for draw: operands (out, parameters...).
+func (c *call[T]) planDraw(e *elementwise, out []int) error {
+	c.in = c.in[:0]
+	return c.planWith(e, &e.plans.draw, out, e.pshapes)
+}
+
+// planWith appends e's parameters to c's operands and sets kargs over the
+// plan of out from the operands' shapes ops: memo's, or one in c's
+// scratch when memo keeps none.
+func (c *call[T]) planWith(e *elementwise, memo *planMemo, out []int, ops [][]int) error {
+	p, err := memo.cached(out, ops...)
+	if err != nil {
 		return err
 	}
-	c.usePlan(e, &c.plan)
+	if p == nil {
+		if err := c.plan.Set(out, ops...); err != nil {
+			return err
+		}
+		p = &c.plan
+	}
+	c.usePlan(e, p)
 	return nil
 }
+
+// elementwisePlans are the plans an elementwise distribution keeps: of
+// LogProb and its kin, and of draws.
+type elementwisePlans struct{ value, draw planMemo }
 
 // usePlan appends e's parameters to c's operands (after x, when planValue
 // put it there) and sets kargs over p.

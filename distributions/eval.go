@@ -109,20 +109,14 @@ func draw[T tensor.Float](e *elementwise, src rand.Source, sampleShape []int, fn
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", e.family, err)
 	}
-	out, p, err := e.drawPlan(sampleShape)
-	if err != nil {
+	var buf [8]int
+	out := drawShape(buf[:0], sampleShape, e.batch)
+	c := getCall[T]()
+	defer c.release()
+	if err := c.planDraw(e, out); err != nil {
 		return nil, fmt.Errorf("%s: %w", e.family, err)
 	}
 	res, dst := drawTarget[T](e, src, sampleShape, out)
-	c := getCall[T]()
-	defer c.release()
-	if p == nil { // the distribution's first draw plans in the call's scratch
-		if err := c.planParams(e, out); err != nil {
-			return nil, fmt.Errorf("%s: %w", e.family, err)
-		}
-	} else {
-		c.usePlan(e, p)
-	}
 	fill(c, streams, dst, fn)
 	return res, nil
 }
@@ -139,22 +133,25 @@ func drawRng[T tensor.Float](e *elementwise, src rand.Source, sampleShape []int,
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", e.family, err)
 	}
-	out, p, err := e.drawPlan(sampleShape)
-	if err != nil {
+	var buf [8]int
+	out := drawShape(buf[:0], sampleShape, e.batch)
+	c := getCall[T]()
+	defer c.release()
+	if err := c.planDraw(e, out); err != nil {
 		return nil, fmt.Errorf("%s: %w", e.family, err)
 	}
 	res, dst := drawTarget[T](e, src, sampleShape, out)
-	c := getCall[T]()
-	defer c.release()
-	if p == nil { // the distribution's first draw plans in the call's scratch
-		if err := c.planParams(e, out); err != nil {
-			return nil, fmt.Errorf("%s: %w", e.family, err)
-		}
-	} else {
-		c.usePlan(e, p)
-	}
 	fillRng(c, streams, dst, fn)
 	return res, nil
+}
+
+// drawShape is sampleShape + batch, in buf when it has room (a draw's
+// shape is copied by what keeps it), batch itself without a sample shape.
+func drawShape(buf, sampleShape, batch []int) []int {
+	if len(sampleShape) == 0 {
+		return batch
+	}
+	return append(append(buf, sampleShape...), batch...)
 }
 
 // drawTarget returns the array draw fills, of shape out = sampleShape +

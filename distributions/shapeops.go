@@ -42,7 +42,7 @@ func (e *elementwise) expand(batch []int) (elementwise, error) {
 	}
 	c := *e
 	c.batch = shape.Clone(batch)
-	c.plans = new(batchPlans)
+	c.plans = new(elementwisePlans)
 	return c, nil
 }
 
