@@ -218,9 +218,12 @@ func (d *Dirichlet) logProbKernels(x Value, out []int) (func([]float32) error, f
 		func(dst []float64) error { dirichletLogProbInto(d, dst, x, out); return nil }
 }
 
-// dirichletEvent is log p of one event: x and α rows, A(α) given. ok is
-// false when x leaves [0, 1]^K (−Inf) or holds a NaN (NaN): no slope there.
-func dirichletEvent[T tensor.Float](x, a []T, lnA float64) (lp float64, ok bool) {
+// dirichletEvent is log p of one event: x and α rows, A(α) given; the
+// terms are XLogY(α_i−1, x_i), (α_i−1)·log x_i or 0 at α_i = 1, added in
+// order. ok is false when x leaves [0, 1]^K (−Inf) or holds a NaN (NaN):
+// no slope there. When lx is not nil it also gets log x_i (when ok), which
+// LogProbVJP's ∂/∂α_i needs: one logarithm a coordinate serves both.
+func dirichletEvent[T tensor.Float](x, a []T, lnA float64, lx []float64) (lp float64, ok bool) {
 	lp = lnA
 	ok = true
 	for i, xv := range x {
@@ -231,7 +234,18 @@ func dirichletEvent[T tensor.Float](x, a []T, lnA float64) (lp float64, ok bool)
 		case !(v >= 0 && v <= 1):
 			ok = false
 		case ok:
-			lp += tensor.XLogY(float64(a[i])-1, v)
+			var t float64 // XLogY(α_i−1, x_i); x_i is not NaN here
+			am1 := float64(a[i]) - 1
+			if am1 != 0 || lx != nil {
+				l := tensor.Log(v)
+				if lx != nil {
+					lx[i] = l
+				}
+				if am1 != 0 {
+					t = am1 * l
+				}
+			}
+			lp += t
 		}
 	}
 	if !ok {
@@ -333,7 +347,7 @@ func dirichletVJP[T tensor.Float](d *Dirichlet, x, upstream Value, out []int) (*
 			}
 			xo, row := r.Off[1]+i*r.Step[1], r.Off[2]+i*r.Step[2]
 			xr, ar := xd[xo*k:][:k], a[row*k:][:k]
-			lp, ok := dirichletEventLogs(xr, ar, lnA[row], lx)
+			lp, ok := dirichletEvent(xr, ar, lnA[row], lx)
 			sum += wi * lp
 			if !ok {
 				continue

@@ -20,7 +20,7 @@ func dirichletValues[T tensor.Float](dst, xd, a []T, lnA []float64, k int, r sha
 	if k > logChunk {
 		for i := range r.N {
 			row := oa + i*sa
-			lp, _ := dirichletEvent(xd[(ox+i*sx)*k:][:k], a[row*k:][:k], lnA[row])
+			lp, _ := dirichletEvent(xd[(ox+i*sx)*k:][:k], a[row*k:][:k], lnA[row], nil)
 			dst[o+i] = T(lp)
 		}
 		return
@@ -73,7 +73,7 @@ func dirichletContiguous[T tensor.Float](dst, x, lx, a []T, lnA []float64, k int
 		if math.Abs(float64(v)) <= math.MaxFloat64 && (under || !slices.ContainsFunc(xr, func(v T) bool { return v > 1 })) {
 			continue
 		}
-		lp, _ := dirichletEvent(xr, a[e*k:][:k], lnA[e])
+		lp, _ := dirichletEvent(xr, a[e*k:][:k], lnA[e], nil)
 		dst[e] = T(lp)
 	}
 }
@@ -129,7 +129,7 @@ func dirichletRows4[T tensor.Float](dst, lx, x, a []T, lnA []float64, row, sa, k
 	for e, lp := range sums {
 		if over || !(math.Abs(lp) <= math.MaxFloat64) {
 			r := row + e*sa
-			lp, _ = dirichletEvent(x[e*k:][:k], a[r*k:][:k], lnA[r])
+			lp, _ = dirichletEvent(x[e*k:][:k], a[r*k:][:k], lnA[r], nil)
 		}
 		dst[e] = T(lp)
 	}
@@ -151,7 +151,7 @@ func dirichletRow[T tensor.Float](lx, x, a []T, lnA float64) float64 {
 		}
 	}
 	if over || !(math.Abs(lp) <= math.MaxFloat64) {
-		lp, _ = dirichletEvent(x, a, lnA)
+		lp, _ = dirichletEvent(x, a, lnA, nil)
 	}
 	return lp
 }

@@ -199,10 +199,10 @@ func TestBetaKernelSharedLogs(t *testing.T) {
 	}
 }
 
-// TestDirichletEventLogs checks dirichletEventLogs against dirichletEvent
-// (log p and ok to the bit) and its logs against tensor.Log, on random
-// events and ones with coordinates at 0, 1, outside [0, 1] and NaN, and
-// concentrations at 1.
+// TestDirichletEventLogs checks dirichletEvent against its definition
+// (dirichletEventRef: log p and ok to the bit), with and without the logs
+// it writes, and those logs against tensor.Log, on random events with
+// edge coordinates and concentrations at 1.
 func TestDirichletEventLogs(t *testing.T) {
 	r := rand.New(rand.NewPCG(29, 30))
 	const k = 6
@@ -219,9 +219,12 @@ func TestDirichletEventLogs(t *testing.T) {
 			x[r.IntN(k)] = edge[i/3%len(edge)]
 		}
 		lnA := r.NormFloat64()
-		want, wok := dirichletEvent(x, a, lnA)
+		want, wok := dirichletEventRef(x, a, lnA)
 		lx := make([]float64, k)
-		got, ok := dirichletEventLogs(x, a, lnA, lx)
+		got, ok := dirichletEvent(x, a, lnA, lx)
+		plain, pok := dirichletEvent(x, a, lnA, nil)
+		require.Equal(t, ok, pok)
+		require.Truef(t, math.Float64bits(plain) == math.Float64bits(got) || plain != plain && got != got, "without logs: %v, with: %v", plain, got)
 		require.Equal(t, wok, ok, "x = %v", x)
 		require.Truef(t, math.Float64bits(want) == math.Float64bits(got) || want != want && got != got, "x = %v, α = %v: %v, want %v", x, a, got, want)
 		if ok {
@@ -230,4 +233,24 @@ func TestDirichletEventLogs(t *testing.T) {
 			}
 		}
 	}
+}
+
+// dirichletEventRef is log p of one event from its definition: A(α) plus
+// XLogY(α_i−1, x_i) in order; NaN for a NaN coordinate, −Inf off [0, 1]^K.
+func dirichletEventRef(x, a []float64, lnA float64) (float64, bool) {
+	lp, ok := lnA, true
+	for i, v := range x {
+		switch {
+		case math.IsNaN(v):
+			return v, false
+		case v < 0 || v > 1:
+			ok = false
+		default:
+			lp += tensor.XLogY(a[i]-1, v)
+		}
+	}
+	if !ok {
+		return math.Inf(-1), false
+	}
+	return lp, true
 }

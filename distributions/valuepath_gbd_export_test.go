@@ -21,7 +21,7 @@ func DirichletEventForTest(x, a []float64) float64 {
 		s += v
 		lg += tensor.Lgamma(v)
 	}
-	lp, _ := dirichletEvent(x, a, tensor.Lgamma(s)-lg)
+	lp, _ := dirichletEvent(x, a, tensor.Lgamma(s)-lg, nil)
 	return lp
 }
 
