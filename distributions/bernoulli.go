@@ -190,21 +190,8 @@ func bernoulliLogitsKernel[T tensor.Float](a *kargs[T], sp []T) {
 // (tensor.Log1pExpNegAbsSlice, the kernel's own steps) and kept, shared
 // with Expand, as Normal keeps log σ; the gradient path takes its own.
 func bernoulliLogitsKernels(logits *tensor.Dense) (kernel[float32], kernel[float64]) {
-	var s32 derivedSlice[float32]
-	var s64 derivedSlice[float64]
-	return func(a *kargs[float32]) {
-			var sp []float32
-			if a.grad == nil {
-				sp = s32.of(logits, tensor.Log1pExpNegAbsSlice[float32])
-			}
-			bernoulliLogitsKernel(a, sp)
-		}, func(a *kargs[float64]) {
-			var sp []float64
-			if a.grad == nil {
-				sp = s64.of(logits, tensor.Log1pExpNegAbsSlice[float64])
-			}
-			bernoulliLogitsKernel(a, sp)
-		}
+	return keptKernel(logits, tensor.Log1pExpNegAbsSlice[float32], bernoulliLogitsKernel[float32]),
+		keptKernel(logits, tensor.Log1pExpNegAbsSlice[float64], bernoulliLogitsKernel[float64])
 }
 
 // bernoulliLogitsGrad is the logits form's log p and partials over run r,

@@ -64,21 +64,7 @@ func (d *Normal) Scale() *tensor.Dense { return d.params[1] }
 // gradient path, used once per distribution by RSampleGrad, takes its own
 // logs.
 func normalKernels(scale *tensor.Dense) (kernel[float32], kernel[float64]) {
-	var l32 derivedSlice[float32]
-	var l64 derivedSlice[float64]
-	return func(a *kargs[float32]) {
-			var ls []float32
-			if a.grad == nil {
-				ls = l32.of(scale, logSlice[float32])
-			}
-			normalKernel(a, ls)
-		}, func(a *kargs[float64]) {
-			var ls []float64
-			if a.grad == nil {
-				ls = l64.of(scale, logSlice[float64])
-			}
-			normalKernel(a, ls)
-		}
+	return keptKernel(scale, logSlice[float32], normalKernel[float32]), keptKernel(scale, logSlice[float64], normalKernel[float64])
 }
 
 // logSlice is tensor.LogSlice without its count.

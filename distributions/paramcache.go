@@ -50,3 +50,19 @@ func (d *derivedSlice[T]) of(p *tensor.Dense, f func(dst, src []T)) []T {
 	})
 	return d.v
 }
+
+// keptKernel is the kernel k fed, when no gradient is wanted, with f over
+// the whole parameter p, computed on the first call and kept: a
+// parameter-only term that a repeated LogProb need not recompute. The
+// gradient path, used once per distribution by RSampleGrad, gets nil and
+// takes its own.
+func keptKernel[T tensor.Float](p *tensor.Dense, f func(dst, src []T), k func(*kargs[T], []T)) kernel[T] {
+	var kept derivedSlice[T]
+	return func(a *kargs[T]) {
+		var v []T
+		if a.grad == nil {
+			v = kept.of(p, f)
+		}
+		k(a, v)
+	}
+}
